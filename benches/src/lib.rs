@@ -1,0 +1,1 @@
+//! Corpus generation for the benchmarks.

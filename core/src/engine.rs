@@ -1,0 +1,257 @@
+//! The scan: stage 1 triggers produce per-rule windows, stage 2 confirms each rule's regex in
+//! its merged windows and runs validators and filters, stage 3 resolves overlaps.
+
+use regex_automata::meta::Cache;
+use regex_automata::util::primitives::NonMaxUsize;
+use regex_automata::{Input, PatternSet};
+
+use crate::filters::{has_context, is_own_replacement, is_placeholder, shannon_entropy};
+use crate::scanner::{Inner, Rule};
+use crate::triggers::{upper_digit_positions, DigitClusters, HexColonClusters};
+
+/// A confirmed finding before conversion to the public type.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Candidate {
+    pub rule: u32,
+    pub start: usize,
+    pub end: usize,
+    pub confidence: f32,
+    pub priority: i32,
+}
+
+/// Per-thread reusable state: regex caches and buffers. After warm-up a scan allocates only
+/// its result vector, and nothing at all on clean text.
+#[derive(Default)]
+pub(crate) struct Scratch {
+    caches: Vec<Option<Cache>>,
+    set_cache: Option<Cache>,
+    patset: Option<PatternSet>,
+    windows: Vec<(u32, usize, usize)>,
+    slots: Vec<Option<NonMaxUsize>>,
+}
+
+#[inline]
+fn floor_char(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[inline]
+fn ceil_char(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// Scans `text`; returns accepted candidates sorted by start.
+pub(crate) fn scan(inner: &Inner, scratch: &mut Scratch, text: &str) -> Vec<Candidate> {
+    let hay = text.as_bytes();
+    let t = &inner.triggers;
+    let rules = &inner.rules;
+    scratch.windows.clear();
+    let windows = &mut scratch.windows;
+    let push = |windows: &mut Vec<(u32, usize, usize)>, r: u32, anchor: usize, anchor_end: usize| {
+        let spec = &rules[r as usize].spec;
+        windows.push((r, anchor.saturating_sub(spec.window_before), (anchor_end + spec.max_len).min(hay.len())));
+    };
+
+    // Stage 1a: keywords. Restarting at match start + 1 finds every occurrence of every
+    // (folded) keyword while keeping the SIMD prefilter of leftmost-first search.
+    for set in &t.keywords {
+        let mut pos = 0;
+        while pos < hay.len() {
+            let Some(m) = set.ac.find(aho_corasick::Input::new(hay).span(pos..hay.len())) else { break };
+            for &r in &set.rules[m.pattern().as_usize()] {
+                push(windows, r, m.start(), m.end());
+            }
+            pos = m.start() + 1;
+        }
+    }
+
+    // Stage 1b: digit clusters, screened by one multi-pattern DFA over the cluster.
+    if let Some(set) = &t.digit_set {
+        let cache = scratch.set_cache.get_or_insert_with(|| set.create_cache());
+        let patset = scratch.patset.get_or_insert_with(|| PatternSet::new(set.pattern_len()));
+        for c in DigitClusters::new(hay) {
+            if c.digits < t.digit_min {
+                continue;
+            }
+            let ws = c.start.saturating_sub(t.digit_before);
+            let we = (c.end + 2).min(hay.len());
+            patset.clear();
+            set.which_overlapping_matches_with(cache, &Input::new(hay).span(ws..we), patset);
+            for pid in patset.iter() {
+                let r = t.digits[pid.as_usize()];
+                let spec = &rules[r as usize].spec;
+                if c.digits >= u32::from(spec.min_digits) {
+                    windows.push((r, c.start.saturating_sub(spec.window_before), we));
+                }
+            }
+        }
+    }
+
+    // Stage 1c: '@', hex around ':', upper-case letter + digit.
+    if !t.at.is_empty() {
+        for p in memchr::memchr_iter(b'@', hay) {
+            for &r in &t.at {
+                push(windows, r, p, p + 1);
+            }
+        }
+    }
+    if !t.hexcolon.is_empty() {
+        for (s, e) in HexColonClusters::new(hay) {
+            for &r in &t.hexcolon {
+                windows.push((r, s.saturating_sub(1), (e + 1).min(hay.len())));
+            }
+        }
+    }
+    if !t.upper.is_empty() {
+        for p in upper_digit_positions(hay) {
+            for &r in &t.upper {
+                push(windows, r, p, p + 1);
+            }
+        }
+    }
+
+    if windows.is_empty() {
+        return Vec::new();
+    }
+
+    // Stage 2: merge each rule's windows and confirm.
+    windows.sort_unstable();
+    let mut cands: Vec<Candidate> = Vec::new();
+    let mut i = 0;
+    let n = windows.len();
+    while i < n {
+        let (r, mut s, mut e) = windows[i];
+        i += 1;
+        while i < n && windows[i].0 == r && windows[i].1 <= e {
+            e = e.max(windows[i].2);
+            i += 1;
+        }
+        s = floor_char(text, s);
+        e = ceil_char(text, e);
+        let _ = &mut s;
+        confirm(inner, &mut scratch.caches, &mut scratch.slots, r, text, s, e, &mut cands);
+    }
+    if cands.is_empty() {
+        return cands;
+    }
+    resolve_overlaps(cands)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn confirm(
+    inner: &Inner,
+    caches: &mut Vec<Option<Cache>>,
+    slots: &mut Vec<Option<NonMaxUsize>>,
+    r: u32,
+    text: &str,
+    ws: usize,
+    we: usize,
+    out: &mut Vec<Candidate>,
+) {
+    let rule: &Rule = &inner.rules[r as usize];
+    if caches.len() <= r as usize {
+        caches.resize_with(r as usize + 1, || None);
+    }
+    let cache = caches[r as usize].get_or_insert_with(|| rule.regex.create_cache());
+    let nslots = 2 * (rule.value_group.unwrap_or(0) + 1);
+    slots.clear();
+    slots.resize(nslots, None);
+    let hay = text.as_bytes();
+    let mut input = Input::new(hay).span(ws..we);
+    loop {
+        if input.start() >= input.end() {
+            break;
+        }
+        for s in slots.iter_mut() {
+            *s = None;
+        }
+        if rule.regex.search_slots_with(cache, &input, slots).is_none() {
+            break;
+        }
+        let (Some(ms), Some(me)) = (slots[0], slots[1]) else { break };
+        let (ms, me) = (ms.get(), me.get());
+        input.set_start(if me > ms { me } else { me + 1 });
+        let (vs, ve) = match rule.value_group {
+            Some(g) => match (slots[2 * g], slots[2 * g + 1]) {
+                (Some(a), Some(b)) => (a.get(), b.get()),
+                _ => (ms, me),
+            },
+            None => (ms, me),
+        };
+        if ve <= vs || ve - vs > rule.spec.max_len {
+            continue;
+        }
+        if let Some(c) = judge(inner, rule, r, text, ms, vs, ve) {
+            out.push(c);
+        }
+    }
+}
+
+/// Stage 2 filters and stage 3 confidence for one regex match.
+fn judge(inner: &Inner, rule: &Rule, r: u32, text: &str, ms: usize, vs: usize, ve: usize) -> Option<Candidate> {
+    let spec = &rule.spec;
+    let value = text.get(vs..ve)?;
+    if is_own_replacement(value) {
+        return None;
+    }
+    if let Some(v) = spec.validator {
+        if !v.check(value) {
+            return None;
+        }
+    }
+    if let Some(min) = spec.min_entropy {
+        if shannon_entropy(value) < min {
+            return None;
+        }
+    }
+    if spec.placeholder_filter && is_placeholder(value) {
+        return None;
+    }
+    let mut confidence = spec.confidence;
+    if !spec.context.is_empty() {
+        let cs = floor_char(text, ms.saturating_sub(spec.context_window));
+        let region = text.get(cs..ve).unwrap_or("");
+        let found = has_context(region, &spec.context);
+        if spec.context_required && !found {
+            return None;
+        }
+        if found && !spec.context_required {
+            confidence = (confidence + 0.1).min(1.0);
+        }
+    }
+    if confidence < inner.threshold {
+        return None;
+    }
+    Some(Candidate { rule: r, start: vs, end: ve, confidence, priority: spec.priority })
+}
+
+/// Keeps the best of overlapping candidates: higher priority, then confidence, then longer,
+/// then earlier. Returns them sorted by start.
+fn resolve_overlaps(mut cands: Vec<Candidate>) -> Vec<Candidate> {
+    cands.sort_by(|a, b| {
+        b.priority
+            .cmp(&a.priority)
+            .then(b.confidence.total_cmp(&a.confidence))
+            .then((b.end - b.start).cmp(&(a.end - a.start)))
+            .then(a.start.cmp(&b.start))
+            .then(a.rule.cmp(&b.rule))
+    });
+    let mut kept: Vec<Candidate> = Vec::with_capacity(cands.len());
+    for c in cands {
+        // `kept` is sorted by start; a candidate overlaps if its neighbours do.
+        let i = kept.partition_point(|k| k.start < c.start);
+        let clash_prev = i > 0 && kept[i - 1].end > c.start;
+        let clash_next = i < kept.len() && kept[i].start < c.end;
+        if !clash_prev && !clash_next {
+            kept.insert(i, c);
+        }
+    }
+    kept
+}

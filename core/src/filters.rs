@@ -1,0 +1,124 @@
+//! Stage 2/3 filters that run after a regex matched: entropy, placeholders, context words, and
+//! the check that a value is not one of our own replacements (so redacting twice is a no-op).
+
+/// Shannon entropy of the bytes of `s`, in bits per byte.
+pub fn shannon_entropy(s: &str) -> f32 {
+    let b = s.as_bytes();
+    if b.is_empty() {
+        return 0.0;
+    }
+    let mut counts = [0u32; 256];
+    for &x in b {
+        counts[x as usize] += 1;
+    }
+    let n = b.len() as f32;
+    counts.iter().filter(|&&c| c > 0).map(|&c| {
+        let p = c as f32 / n;
+        -p * p.log2()
+    }).sum()
+}
+
+fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
+    needle.is_empty() || hay.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
+}
+
+/// Whether `value` looks like a documentation placeholder rather than a real secret:
+/// `xxxx`, `EXAMPLE`, `changeme`, `<your-key>`, `${VAR}`, all-zero or one repeated character.
+pub fn is_placeholder(value: &str) -> bool {
+    let b = value.as_bytes();
+    if b.is_empty() {
+        return true;
+    }
+    const WORDS: [&[u8]; 16] = [
+        b"example", b"xxxx", b"changeme", b"change_me", b"change-me", b"your_", b"your-", b"yourkey",
+        b"placeholder", b"dummy", b"redacted", b"****", b"....", b"replace", b"insert", b"<your",
+    ];
+    if WORDS.iter().any(|w| contains_ci(b, w)) {
+        return true;
+    }
+    const EXACT: [&str; 14] = [
+        "password", "secret", "null", "none", "undefined", "true", "false", "nil", "test", "string",
+        "token", "api_key", "apikey", "value",
+    ];
+    if EXACT.iter().any(|w| value.eq_ignore_ascii_case(w)) {
+        return true;
+    }
+    let first = b[0];
+    if (first == b'<' && b[b.len() - 1] == b'>')
+        || b.starts_with(b"${")
+        || b.starts_with(b"{{")
+        || b.starts_with(b"$(")
+        || b.starts_with(b"%(")
+        || b.starts_with(b"os.environ")
+        || b.starts_with(b"process.env")
+        || b.starts_with(b"env(")
+    {
+        return true;
+    }
+    // One character repeated (000000, aaaaaa), or mostly so.
+    let same = b.iter().filter(|&&x| x == first).count();
+    if b.len() >= 4 && same * 10 >= b.len() * 8 {
+        return true;
+    }
+    false
+}
+
+/// Whether `value` is one of the replacements scrubline itself writes: a label `[EMAIL]`, a
+/// placeholder `<EMAIL_1>` / pseudonym `<EMAIL_9f3a...>`, or a mask made mostly of `*`.
+/// Such values are never findings, which makes redaction idempotent.
+pub fn is_own_replacement(value: &str) -> bool {
+    let b = value.as_bytes();
+    let inner = |s: &[u8]| !s.is_empty() && s.iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b'_');
+    if b.len() >= 3 && b[0] == b'[' && b[b.len() - 1] == b']' && inner(&b[1..b.len() - 1]) {
+        return true;
+    }
+    if b.len() >= 3 && b[0] == b'<' && b[b.len() - 1] == b'>' {
+        let s = &b[1..b.len() - 1];
+        if let Some(u) = s.iter().rposition(|&c| c == b'_') {
+            let (t, id) = (&s[..u], &s[u + 1..]);
+            if inner(t) && !id.is_empty() && id.iter().all(u8::is_ascii_alphanumeric) {
+                return true;
+            }
+        }
+    }
+    let stars = b.iter().filter(|&&c| c == b'*').count();
+    b.len() >= 2 && stars * 2 >= b.len()
+}
+
+/// Whether any of the lower-case `words` occurs (ASCII case-insensitively) in `hay`.
+pub fn has_context(hay: &str, words: &[String]) -> bool {
+    let h = hay.as_bytes();
+    words.iter().any(|w| contains_ci(h, w.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entropy() {
+        assert_eq!(shannon_entropy("aaaa"), 0.0);
+        assert!((shannon_entropy("ab") - 1.0).abs() < 1e-6);
+        assert!(shannon_entropy("q8Zr2LmX0pWv7Ks4") > 3.5);
+    }
+
+    #[test]
+    fn placeholders() {
+        for p in ["xxxxxxxx", "EXAMPLEKEY", "changeme", "<your-api-key>", "${DB_PASSWORD}", "00000000", "password"] {
+            assert!(is_placeholder(p), "{p}");
+        }
+        for p in ["hunter2!Rq9", "q8Zr2LmX0pWv7Ks4"] {
+            assert!(!is_placeholder(p), "{p}");
+        }
+    }
+
+    #[test]
+    fn own_replacements() {
+        for p in ["[EMAIL]", "[AWS_ACCESS_KEY]", "<EMAIL_1>", "<US_SSN_9f3a2c1b5d7e0a42>", "************1234"] {
+            assert!(is_own_replacement(p), "{p}");
+        }
+        for p in ["[x]", "<b>", "4111111111111111", "a*b"] {
+            assert!(!is_own_replacement(p), "{p}");
+        }
+    }
+}

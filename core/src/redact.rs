@@ -1,0 +1,131 @@
+//! Stage 4: apply each finding's action and build the redacted text.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::engine::Candidate;
+use crate::model::Action;
+use crate::scanner::Inner;
+
+/// Version tag of the pseudonym encoding; part of the HMAC input so it can evolve.
+pub const PSEUDONYM_VERSION: &str = "scrubline-pseudonym-v1";
+
+pub(crate) fn apply<'t>(inner: &Inner, text: &'t str, cands: &[Candidate]) -> Cow<'t, str> {
+    let acting = cands.iter().any(|c| inner.rules[c.rule as usize].action != Action::Report);
+    if !acting {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for c in cands {
+        let rule = &inner.rules[c.rule as usize];
+        if rule.action == Action::Report {
+            continue;
+        }
+        out.push_str(&text[last..c.start]);
+        let value = &text[c.start..c.end];
+        write_replacement(&mut out, &rule.action, &rule.spec.entity, value, inner);
+        last = c.end;
+    }
+    out.push_str(&text[last..]);
+    Cow::Owned(out)
+}
+
+fn write_replacement(out: &mut String, action: &Action, entity: &str, value: &str, inner: &Inner) {
+    match action {
+        Action::Label => {
+            out.push('[');
+            out.push_str(entity);
+            out.push(']');
+        }
+        Action::Mask { keep } => mask(out, value, *keep),
+        Action::Remove | Action::Report => {}
+        Action::Pseudonym => {
+            let key = inner.pseudonym_key.as_deref().unwrap_or_default();
+            let _ = write!(out, "<{}_{}>", entity, pseudonym_hex(key, &inner.scope, entity, value));
+        }
+    }
+}
+
+/// Keeps the last `keep` graphemes and masks the others with `*`, one per grapheme. Values
+/// shorter than twice `keep` are masked whole, so a short secret never shows half of itself.
+fn mask(out: &mut String, value: &str, keep: usize) {
+    let graphemes: Vec<&str> = value.graphemes(true).collect();
+    let n = graphemes.len();
+    let keep = if n >= keep.saturating_mul(2) { keep } else { 0 };
+    for _ in 0..n - keep {
+        out.push('*');
+    }
+    for g in &graphemes[n - keep..] {
+        out.push_str(g);
+    }
+}
+
+/// The normalized form of a value for pseudonyms: digits only for numbers (cards, SSNs,
+/// phones, ...), lower case for emails, upper case without spaces for IBANs, as is otherwise.
+pub fn normalize(entity: &str, value: &str) -> String {
+    let digits_only = ["CREDIT_CARD", "US_SSN", "US_ITIN", "PHONE_NUMBER", "ABA_ROUTING"];
+    if digits_only.contains(&entity) || entity.starts_with("PHONE") {
+        let plus = if value.trim_start().starts_with('+') { "+" } else { "" };
+        return format!("{plus}{}", value.chars().filter(char::is_ascii_digit).collect::<String>());
+    }
+    if entity == "EMAIL" {
+        return value.to_lowercase();
+    }
+    if entity == "IBAN" {
+        return value.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_uppercase).collect();
+    }
+    value.to_string()
+}
+
+/// First 64 bits, as 16 hex digits, of HMAC-SHA256(key, version 0 scope 0 type 0 normalized).
+pub fn pseudonym_hex(key: &[u8], scope: &str, entity: &str, value: &str) -> String {
+    #[allow(clippy::expect_used)]
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC accepts any key length");
+    for part in [PSEUDONYM_VERSION, scope, entity] {
+        mac.update(part.as_bytes());
+        mac.update(&[0]);
+    }
+    mac.update(normalize(entity, value).as_bytes());
+    let tag = mac.finalize().into_bytes();
+    let mut s = String::with_capacity(16);
+    for b in &tag[..8] {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_graphemes() {
+        let mut s = String::new();
+        mask(&mut s, "4111111111111111", 4);
+        assert_eq!(s, "************1111");
+        s.clear();
+        mask(&mut s, "ab👩‍👩‍👧cdéfgh", 4);
+        assert_eq!(s, "*****éfgh");
+        s.clear();
+        mask(&mut s, "abc", 4);
+        assert_eq!(s, "***");
+    }
+
+    #[test]
+    fn pseudonyms_are_stable_and_keyed() {
+        let a = pseudonym_hex(b"k1", "", "EMAIL", "Bob@Example.com");
+        assert_eq!(a, pseudonym_hex(b"k1", "", "EMAIL", "bob@example.com"));
+        assert_ne!(a, pseudonym_hex(b"k2", "", "EMAIL", "bob@example.com"));
+        assert_ne!(a, pseudonym_hex(b"k1", "tenant", "EMAIL", "bob@example.com"));
+        assert_eq!(a.len(), 16);
+        assert_eq!(
+            pseudonym_hex(b"k", "", "CREDIT_CARD", "4111 1111 1111 1111"),
+            pseudonym_hex(b"k", "", "CREDIT_CARD", "4111-1111-1111-1111")
+        );
+    }
+}

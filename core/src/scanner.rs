@@ -1,0 +1,506 @@
+//! `Scanner`: built once from packs and options, immutable, `Send + Sync`, cheap to clone.
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::sync::Arc;
+
+use aho_corasick::{AhoCorasick, MatchKind as AcMatchKind};
+use regex_automata::meta::{self, Regex};
+use regex_automata::util::pool::Pool;
+use regex_automata::util::syntax;
+use regex_automata::MatchKind;
+
+use crate::engine::Scratch;
+use crate::error::{Error, ErrorKind};
+use crate::model::{Action, Category, Finding, Sensitivity};
+use crate::pack::{default_packs, Pack, RuleSpec, Trigger};
+use crate::validators::Validator;
+
+/// Size limits for user-supplied regexes: compilation is bounded, search is linear.
+const NFA_SIZE_LIMIT: usize = 4 << 20;
+const DFA_CACHE_CAPACITY: usize = 512 << 10;
+/// Keywords per Aho-Corasick automaton: the SIMD (Teddy) prefilter handles up to 128.
+const KEYWORDS_PER_AUTOMATON: usize = 96;
+
+/// A compiled rule.
+pub(crate) struct Rule {
+    pub spec: RuleSpec,
+    pub regex: Regex,
+    /// Capture group index of `value`, if the regex has one.
+    pub value_group: Option<usize>,
+    pub action: Action,
+}
+
+pub(crate) struct KeywordSet {
+    pub ac: AhoCorasick,
+    /// Rules to confirm for each pattern of `ac`.
+    pub rules: Vec<Vec<u32>>,
+}
+
+/// Rules grouped by trigger.
+pub(crate) struct Triggers {
+    pub keywords: Vec<KeywordSet>,
+    /// Digit rules; `digit_set` pattern i is `digits[i]`'s regex.
+    pub digits: Vec<u32>,
+    pub digit_set: Option<Regex>,
+    pub digit_min: u32,
+    pub digit_before: usize,
+    pub at: Vec<u32>,
+    pub hexcolon: Vec<u32>,
+    pub upper: Vec<u32>,
+}
+
+/// What a scanner was built from, for reports and `rules` listings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PackInfo {
+    /// Pack id.
+    pub id: String,
+    /// Pack version.
+    pub version: String,
+    /// File or caller-given name.
+    pub source: String,
+}
+
+pub(crate) struct Inner {
+    pub rules: Vec<Rule>,
+    pub packs: Vec<PackInfo>,
+    pub triggers: Triggers,
+    pub threshold: f32,
+    pub pseudonym_key: Option<Vec<u8>>,
+    pub scope: String,
+    pub max_window: usize,
+    pub pool: Pool<Scratch, fn() -> Scratch>,
+}
+
+/// Finds and redacts sensitive values. Build one with [`Scanner::new`] (embedded default packs)
+/// or [`Scanner::builder`], then share it: it is immutable, `Send + Sync` and cheap to clone.
+///
+/// ```
+/// let scanner = scrubline::Scanner::new();
+/// let out = scanner.redact("mail jane.doe@example.org please");
+/// assert_eq!(out, "mail [EMAIL] please");
+/// let clean = scanner.redact("nothing to see");
+/// assert!(matches!(clean, std::borrow::Cow::Borrowed(_)));
+/// ```
+#[derive(Clone)]
+pub struct Scanner {
+    pub(crate) inner: Arc<Inner>,
+}
+
+impl fmt::Debug for Scanner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Scanner").field("rules", &self.inner.rules.len()).field("packs", &self.inner.packs).finish()
+    }
+}
+
+impl Default for Scanner {
+    fn default() -> Self {
+        Scanner::new()
+    }
+}
+
+impl Scanner {
+    /// A scanner over the embedded default packs with default options (`label` action,
+    /// confidence threshold 0.5).
+    ///
+    /// # Panics
+    /// Never in a released build: the default packs are validated by the test suite. Use
+    /// `Scanner::builder().build()` to get the error instead.
+    pub fn new() -> Scanner {
+        #[allow(clippy::expect_used)]
+        Scanner::builder().build().expect("embedded default packs are valid")
+    }
+
+    /// A builder to add packs, select rules and set actions and options.
+    pub fn builder() -> ScannerBuilder {
+        ScannerBuilder::default()
+    }
+
+    /// All findings in `text`, in order of position, after overlap resolution and the
+    /// confidence threshold. Allocation-free when nothing is found.
+    pub fn find_iter<'s>(&'s self, text: &str) -> FindIter<'s> {
+        FindIter { inner: self.findings(text).into_iter() }
+    }
+
+    /// All findings in `text` as a vector (see [`Scanner::find_iter`]).
+    pub fn findings<'s>(&'s self, text: &str) -> Vec<Finding<'s>> {
+        let mut guard = self.inner.pool.get();
+        let raw = crate::engine::scan(&self.inner, &mut guard, text);
+        raw.into_iter().map(|c| self.finding(c)).collect()
+    }
+
+    /// Whether `text` holds any finding.
+    pub fn is_match(&self, text: &str) -> bool {
+        !self.findings(text).is_empty()
+    }
+
+    /// `text` with every finding replaced per its action. Borrowed (no allocation) when nothing
+    /// was changed.
+    pub fn redact<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        let mut guard = self.inner.pool.get();
+        let raw = crate::engine::scan(&self.inner, &mut guard, text);
+        crate::redact::apply(&self.inner, text, &raw)
+    }
+
+    /// Redacts and also returns the findings that were acted on.
+    pub fn redact_with_findings<'s, 't>(&'s self, text: &'t str) -> (Cow<'t, str>, Vec<Finding<'s>>) {
+        let mut guard = self.inner.pool.get();
+        let raw = crate::engine::scan(&self.inner, &mut guard, text);
+        let out = crate::redact::apply(&self.inner, text, &raw);
+        (out, raw.into_iter().map(|c| self.finding(c)).collect())
+    }
+
+    /// Redacts every text of a batch on all cores (rayon), preserving order.
+    pub fn redact_batch<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Vec<String> {
+        use rayon::prelude::*;
+        texts.par_iter().map(|t| self.redact(t.as_ref()).into_owned()).collect()
+    }
+
+    /// Scans every text of a batch on all cores (rayon), preserving order.
+    pub fn scan_batch<'s, S: AsRef<str> + Sync>(&'s self, texts: &[S]) -> Vec<Vec<Finding<'s>>> {
+        use rayon::prelude::*;
+        texts.par_iter().map(|t| self.findings(t.as_ref())).collect()
+    }
+
+    /// The packs this scanner was built from.
+    pub fn packs(&self) -> &[PackInfo] {
+        &self.inner.packs
+    }
+
+    /// The active rules, in precedence-independent load order.
+    pub fn rules(&self) -> impl Iterator<Item = &RuleSpec> + '_ {
+        self.inner.rules.iter().map(|r| &r.spec)
+    }
+
+    /// The action applied to findings of rule `id`, if the rule is active.
+    pub fn action_for(&self, id: &str) -> Option<&Action> {
+        self.inner.rules.iter().find(|r| r.spec.id == id).map(|r| &r.action)
+    }
+
+    /// The longest match any active rule can produce, in bytes: what a stream must hold back.
+    pub fn max_match_len(&self) -> usize {
+        self.inner.max_window
+    }
+
+    fn finding(&self, c: crate::engine::Candidate) -> Finding<'_> {
+        let r = &self.inner.rules[c.rule as usize].spec;
+        Finding {
+            rule: &r.id,
+            entity: &r.entity,
+            category: r.category,
+            sensitivity: r.sensitivity,
+            span: c.start..c.end,
+            confidence: c.confidence,
+        }
+    }
+}
+
+/// Iterator over findings, returned by [`Scanner::find_iter`].
+#[derive(Debug)]
+pub struct FindIter<'s> {
+    inner: std::vec::IntoIter<Finding<'s>>,
+}
+
+impl<'s> Iterator for FindIter<'s> {
+    type Item = Finding<'s>;
+    fn next(&mut self) -> Option<Finding<'s>> {
+        self.inner.next()
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.inner.size_hint()
+    }
+}
+
+impl ExactSizeIterator for FindIter<'_> {}
+
+/// Configures and builds a [`Scanner`].
+///
+/// ```
+/// use scrubline::{Action, Scanner};
+/// let s = Scanner::builder()
+///     .action("EMAIL", Action::Mask { keep: 4 })
+///     .build()
+///     .unwrap();
+/// assert_eq!(s.redact("to bob@example.com"), "to ***********.com");
+/// ```
+#[derive(Clone, Debug)]
+pub struct ScannerBuilder {
+    default_packs: bool,
+    packs: Vec<Pack>,
+    pack_sources: Vec<(String, String)>,
+    only_rules: Option<Vec<String>>,
+    disabled: Vec<String>,
+    actions: Vec<(String, Action)>,
+    default_action: Action,
+    threshold: f32,
+    pseudonym_key: Option<Vec<u8>>,
+    scope: String,
+}
+
+impl Default for ScannerBuilder {
+    fn default() -> Self {
+        ScannerBuilder {
+            default_packs: true,
+            packs: Vec::new(),
+            pack_sources: Vec::new(),
+            only_rules: None,
+            disabled: Vec::new(),
+            actions: Vec::new(),
+            default_action: Action::Label,
+            threshold: 0.5,
+            pseudonym_key: None,
+            scope: String::new(),
+        }
+    }
+}
+
+impl ScannerBuilder {
+    /// Whether to load the embedded default packs (default: yes).
+    pub fn default_packs(mut self, yes: bool) -> Self {
+        self.default_packs = yes;
+        self
+    }
+
+    /// Adds a parsed pack. A rule with the id of an existing rule replaces it.
+    pub fn pack(mut self, pack: Pack) -> Self {
+        self.packs.push(pack);
+        self
+    }
+
+    /// Adds a pack from TOML source; `name` identifies it in errors. Parsed at `build()`.
+    pub fn pack_toml(mut self, name: impl Into<String>, toml: impl Into<String>) -> Self {
+        self.pack_sources.push((name.into(), toml.into()));
+        self
+    }
+
+    /// Keeps only these rules (ids, types or categories), e.g. `["EMAIL", "secret"]`.
+    pub fn only<I: IntoIterator<Item = S>, S: Into<String>>(mut self, targets: I) -> Self {
+        self.only_rules = Some(targets.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Disables a rule id, type or category.
+    pub fn disable(mut self, target: impl Into<String>) -> Self {
+        self.disabled.push(target.into());
+        self
+    }
+
+    /// Sets the action for a rule id, a type (`EMAIL`) or a category (`secret`). The most
+    /// specific target wins: rule id, then type, then category.
+    pub fn action(mut self, target: impl Into<String>, action: Action) -> Self {
+        self.actions.push((target.into(), action));
+        self
+    }
+
+    /// The action for findings no `action` targets (default: [`Action::Label`]).
+    pub fn default_action(mut self, action: Action) -> Self {
+        self.default_action = action;
+        self
+    }
+
+    /// Minimum confidence of a reported finding (default 0.5).
+    pub fn threshold(mut self, threshold: f32) -> Self {
+        self.threshold = threshold;
+        self
+    }
+
+    /// The HMAC key for [`Action::Pseudonym`]. Without one, pseudonyms are refused at build.
+    pub fn pseudonym_key(mut self, key: impl Into<Vec<u8>>) -> Self {
+        self.pseudonym_key = Some(key.into());
+        self
+    }
+
+    /// The pseudonym scope (e.g. a tenant or conversation id); part of the HMAC input.
+    pub fn scope(mut self, scope: impl Into<String>) -> Self {
+        self.scope = scope.into();
+        self
+    }
+
+    /// Compiles everything. Errors name the pack, rule and line.
+    pub fn build(self) -> Result<Scanner, Error> {
+        if !(0.0..=1.0).contains(&self.threshold) {
+            return Err(Error::new(ErrorKind::Policy, "threshold must be within 0.0..=1.0"));
+        }
+        let mut packs = if self.default_packs { default_packs()? } else { Vec::new() };
+        packs.extend(self.packs);
+        for (name, src) in &self.pack_sources {
+            packs.push(Pack::from_toml(name, src)?);
+        }
+        // Later packs override earlier rules with the same id.
+        let mut specs: Vec<RuleSpec> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        for p in &packs {
+            let mut seen = HashSet::new();
+            for r in &p.rules {
+                if !seen.insert(r.id.as_str()) {
+                    return Err(Error::new(ErrorKind::Pack, "duplicate rule id in one pack")
+                        .with_source(&p.source)
+                        .with_rule(&r.id)
+                        .at(r.line, 1));
+                }
+                match index.get(&r.id) {
+                    Some(&i) => specs[i] = r.clone(),
+                    None => {
+                        index.insert(r.id.clone(), specs.len());
+                        specs.push(r.clone());
+                    }
+                }
+            }
+        }
+        let targets_match = |t: &str, r: &RuleSpec| t == r.id || t == r.entity || t == r.category.as_str();
+        for t in self.actions.iter().map(|(t, _)| t).chain(self.disabled.iter()).chain(self.only_rules.iter().flatten()) {
+            if !specs.iter().any(|r| targets_match(t, r)) {
+                return Err(Error::new(ErrorKind::Policy, format!("`{t}` names no rule id, type or category")));
+            }
+        }
+        specs.retain(|r| {
+            !self.disabled.iter().any(|t| targets_match(t, r))
+                && self.only_rules.as_ref().is_none_or(|o| o.iter().any(|t| targets_match(t, r)))
+        });
+        let mut rules = Vec::with_capacity(specs.len());
+        for spec in specs {
+            let action = resolve_action(&self.actions, &self.default_action, &spec);
+            if action == Action::Pseudonym && self.pseudonym_key.is_none() {
+                return Err(Error::new(ErrorKind::Policy, "the pseudonym action needs a pseudonym key").with_rule(&spec.id));
+            }
+            rules.push(compile_rule(spec, action)?);
+        }
+        let triggers = build_triggers(&rules)?;
+        let max_window = rules.iter().map(|r| r.spec.max_len).max().unwrap_or(0);
+        let packs = packs
+            .iter()
+            .map(|p| PackInfo { id: p.id.clone(), version: p.version.clone(), source: p.source.clone() })
+            .collect();
+        Ok(Scanner {
+            inner: Arc::new(Inner {
+                rules,
+                packs,
+                triggers,
+                threshold: self.threshold,
+                pseudonym_key: self.pseudonym_key,
+                scope: self.scope,
+                max_window,
+                pool: Pool::new(Scratch::default as fn() -> Scratch),
+            }),
+        })
+    }
+}
+
+fn resolve_action(actions: &[(String, Action)], default: &Action, r: &RuleSpec) -> Action {
+    // Most specific wins; among equals, the last one given.
+    let pick = |pred: &dyn Fn(&str) -> bool| actions.iter().rev().find(|(t, _)| pred(t)).map(|(_, a)| a.clone());
+    pick(&|t| t == r.id)
+        .or_else(|| pick(&|t| t == r.entity))
+        .or_else(|| pick(&|t| t == r.category.as_str()))
+        .unwrap_or_else(|| default.clone())
+}
+
+fn syntax_config() -> syntax::Config {
+    syntax::Config::new().unicode(true).utf8(true)
+}
+
+fn compile_rule(spec: RuleSpec, action: Action) -> Result<Rule, Error> {
+    let regex = Regex::builder()
+        .syntax(syntax_config())
+        .configure(
+            meta::Config::new()
+                .nfa_size_limit(Some(NFA_SIZE_LIMIT))
+                .hybrid_cache_capacity(DFA_CACHE_CAPACITY)
+                .utf8_empty(true),
+        )
+        .build(&spec.regex)
+        .map_err(|e| {
+            // The regex-automata message quotes the pattern (configuration, not input).
+            Error::new(ErrorKind::Pattern, e.to_string()).with_source(&spec.pack).with_rule(&spec.id).at(spec.line, 1)
+        })?;
+    let value_group = regex.group_info().to_index(regex_automata::PatternID::ZERO, "value");
+    if regex.is_match("") {
+        return Err(Error::new(ErrorKind::Pattern, "regex matches the empty string")
+            .with_source(&spec.pack)
+            .with_rule(&spec.id)
+            .at(spec.line, 1));
+    }
+    Ok(Rule { spec, regex, value_group, action })
+}
+
+fn build_triggers(rules: &[Rule]) -> Result<Triggers, Error> {
+    // Keywords: a keyword that extends another keyword (`sk-ant-` after `sk-`) is folded into
+    // the shorter one, so a leftmost-first search restarted at every match start misses none.
+    let mut by_kw: HashMap<&str, Vec<u32>> = HashMap::new();
+    let mut digits = Vec::new();
+    let mut at = Vec::new();
+    let mut hexcolon = Vec::new();
+    let mut upper = Vec::new();
+    for (i, r) in rules.iter().enumerate() {
+        let i = i as u32;
+        match r.spec.trigger {
+            Trigger::Keywords => {
+                for k in &r.spec.keywords {
+                    by_kw.entry(k.as_str()).or_default().push(i);
+                }
+            }
+            Trigger::Digits => digits.push(i),
+            Trigger::At => at.push(i),
+            Trigger::HexColon => hexcolon.push(i),
+            Trigger::Upper => upper.push(i),
+        }
+    }
+    let mut kws: Vec<&str> = by_kw.keys().copied().collect();
+    kws.sort_unstable();
+    let mut folded: Vec<(&str, Vec<u32>)> = Vec::new();
+    for k in kws {
+        let rules_k = by_kw[k].clone();
+        match folded.iter_mut().find(|(p, _)| k.starts_with(p)) {
+            Some((_, rs)) => {
+                for r in rules_k {
+                    if !rs.contains(&r) {
+                        rs.push(r);
+                    }
+                }
+            }
+            None => folded.push((k, rules_k)),
+        }
+    }
+    let mut keywords = Vec::new();
+    for chunk in folded.chunks(KEYWORDS_PER_AUTOMATON) {
+        let ac = AhoCorasick::builder()
+            .match_kind(AcMatchKind::LeftmostFirst)
+            .build(chunk.iter().map(|(k, _)| *k))
+            .map_err(|e| Error::new(ErrorKind::Pattern, format!("keyword automaton: {e}")))?;
+        keywords.push(KeywordSet { ac, rules: chunk.iter().map(|(_, r)| r.clone()).collect() });
+    }
+    let digit_set = if digits.is_empty() {
+        None
+    } else {
+        let pats: Vec<&str> = digits.iter().map(|&i| rules[i as usize].spec.regex.as_str()).collect();
+        Some(
+            Regex::builder()
+                .syntax(syntax_config())
+                .configure(
+                    meta::Config::new()
+                        .match_kind(MatchKind::All)
+                        .nfa_size_limit(Some(NFA_SIZE_LIMIT * 4))
+                        .hybrid_cache_capacity(DFA_CACHE_CAPACITY * 4)
+                        .which_captures(regex_automata::nfa::thompson::WhichCaptures::Implicit),
+                )
+                .build_many(&pats)
+                .map_err(|e| Error::new(ErrorKind::Pattern, format!("digit rule set: {e}")))?,
+        )
+    };
+    let digit_min = digits.iter().map(|&i| u32::from(rules[i as usize].spec.min_digits)).min().unwrap_or(1).max(1);
+    let digit_before = digits.iter().map(|&i| rules[i as usize].spec.window_before).max().unwrap_or(0);
+    Ok(Triggers { keywords, digits, digit_set, digit_min, digit_before, at, hexcolon, upper })
+}
+
+/// Names of every built-in validator.
+pub fn validator_names() -> impl Iterator<Item = &'static str> {
+    Validator::ALL.iter().map(|v| v.name())
+}
+
+#[doc(hidden)]
+pub fn _assert_send_sync() {
+    fn f<T: Send + Sync>() {}
+    f::<Scanner>();
+    let _ = (Category::Pii, Sensitivity::Low);
+}
