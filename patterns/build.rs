@@ -14,9 +14,7 @@ fn main() {
     let mut out = String::from("/// Every embedded pack as `(file name, TOML source)`, sorted by file name.\npub const PACKS: &[(&str, &str)] = &[\n");
     for n in &names {
         println!("cargo:rerun-if-changed=packs/{n}");
-        out.push_str(&format!(
-            "    ({n:?}, include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/packs/{n}\"))),\n"
-        ));
+        out.push_str(&format!("    ({n:?}, include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/packs/{n}\"))),\n"));
     }
     out.push_str("];\n");
     let dest = Path::new(&env::var("OUT_DIR").expect("OUT_DIR")).join("packs.rs");

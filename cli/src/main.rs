@@ -23,6 +23,7 @@ struct Cli {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+/// How input is read.
 pub enum InputKind {
     /// Plain text, streamed line by line.
     Text,
@@ -114,7 +115,9 @@ fn build_scanner(packs: &[PathBuf], c: Option<&Common>) -> Result<Scanner, Fail>
     if let Some(c) = c {
         for a in &c.actions {
             let (t, act) = a.split_once('=').ok_or_else(|| Fail(format!("--action wants TARGET=ACTION, got `{a}`")))?;
-            let act = Action::parse(act).ok_or_else(|| Fail(format!("unknown action `{act}` (label, mask, mask:N, pseudonym, remove, report)")))?;
+            let act = Action::parse(act).ok_or_else(|| {
+                Fail(format!("unknown action `{act}` (label, mask, mask:N, pseudonym, remove, report)"))
+            })?;
             if act == Action::Pseudonym {
                 let key = std::env::var(&c.pseudonym_key_env)
                     .map_err(|_| Fail(format!("the pseudonym action needs a key in ${}", c.pseudonym_key_env)))?;
@@ -190,7 +193,12 @@ fn run(cli: Cli) -> Result<bool, Fail> {
 }
 
 /// Redacts a stream per `--input`.
-pub(crate) fn redact_stream<R: BufRead, W: Write>(scanner: &Scanner, kind: InputKind, input: R, out: &mut W) -> Result<u64, Fail> {
+pub(crate) fn redact_stream<R: BufRead, W: Write>(
+    scanner: &Scanner,
+    kind: InputKind,
+    input: R,
+    out: &mut W,
+) -> Result<u64, Fail> {
     match kind {
         InputKind::Text => {
             let mut sink = stream::RedactSink { out, found: 0 };
@@ -202,7 +210,12 @@ pub(crate) fn redact_stream<R: BufRead, W: Write>(scanner: &Scanner, kind: Input
 }
 
 /// Scans a stream per `--input`.
-pub(crate) fn scan_stream<R: BufRead, W: Write>(scanner: &Scanner, kind: InputKind, input: R, sink: &mut FindingSink<W>) -> Result<(), Fail> {
+pub(crate) fn scan_stream<R: BufRead, W: Write>(
+    scanner: &Scanner,
+    kind: InputKind,
+    input: R,
+    sink: &mut FindingSink<W>,
+) -> Result<(), Fail> {
     match kind {
         InputKind::Text => {
             stream::run(scanner, input, sink)?;

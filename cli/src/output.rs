@@ -80,7 +80,11 @@ impl<W: Write> FindingSink<W> {
                     if let Some(c) = self.cell {
                         loc.push_str(&format!("cell={c}:"));
                     }
-                    write!(self.out, "{loc}{line}:{start}-{end} {} {} ({}, {:.2})", f.rule, f.entity, f.category, f.confidence)?;
+                    write!(
+                        self.out,
+                        "{loc}{line}:{start}-{end} {} {} ({}, {:.2})",
+                        f.rule, f.entity, f.category, f.confidence
+                    )?;
                     if self.show_values {
                         write!(self.out, " {:?}", &text[f.span.clone()])?;
                     }
@@ -114,7 +118,8 @@ impl<W: Write> Sink for FindingSink<W> {
 pub fn rules(scanner: &Scanner, format: Format) -> io::Result<()> {
     let stdout = io::stdout();
     let mut out = stdout.lock();
-    let version = |pack: &str| scanner.packs().iter().find(|p| p.id == pack).map(|p| p.version.clone()).unwrap_or_default();
+    let version =
+        |pack: &str| scanner.packs().iter().find(|p| p.id == pack).map(|p| p.version.clone()).unwrap_or_default();
     for r in scanner.rules() {
         match format {
             Format::Jsonl => {

@@ -93,7 +93,13 @@ fn split_point(buf: &[u8]) -> usize {
 }
 
 /// Splits `bytes` into valid UTF-8 runs and invalid bytes.
-pub fn process<S: Sink>(scanner: &Scanner, mut bytes: &[u8], mut offset: u64, mut line: u64, sink: &mut S) -> io::Result<()> {
+pub fn process<S: Sink>(
+    scanner: &Scanner,
+    mut bytes: &[u8],
+    mut offset: u64,
+    mut line: u64,
+    sink: &mut S,
+) -> io::Result<()> {
     while !bytes.is_empty() {
         match std::str::from_utf8(bytes) {
             Ok(s) => return sink.text(scanner, s, offset, line),

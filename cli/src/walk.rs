@@ -19,7 +19,9 @@ pub fn files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Fail> {
             let mut found = Vec::new();
             for entry in ignore::WalkBuilder::new(p).hidden(false).git_ignore(true).require_git(false).build() {
                 let entry = entry.map_err(|e| Fail(format!("walking {}: {e}", p.display())))?;
-                if entry.file_type().is_some_and(|t| t.is_file()) && !entry.path().components().any(|c| c.as_os_str() == ".git") {
+                if entry.file_type().is_some_and(|t| t.is_file())
+                    && !entry.path().components().any(|c| c.as_os_str() == ".git")
+                {
                     found.push(entry.into_path());
                 }
             }
@@ -68,7 +70,7 @@ impl<R: Read> Read for Progress<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.done += n as u64;
-        let pct = if self.total == 0 { 100 } else { self.done * 100 / self.total };
+        let pct = (self.done * 100).checked_div(self.total).unwrap_or(100);
         if pct != self.shown || n == 0 {
             self.shown = pct;
             let bar = "#".repeat((pct / 4) as usize);
@@ -85,13 +87,21 @@ fn reader(path: &Path) -> Result<Box<dyn io::BufRead>, Fail> {
     let f = open(path)?;
     let len = f.metadata().map(|m| m.len()).unwrap_or(0);
     if len > (64 << 20) && io::stderr().is_terminal() {
-        return Ok(Box::new(BufReader::with_capacity(256 << 10, Progress { inner: f, total: len, done: 0, shown: 101 })));
+        return Ok(Box::new(BufReader::with_capacity(
+            256 << 10,
+            Progress { inner: f, total: len, done: 0, shown: 101 },
+        )));
     }
     Ok(Box::new(BufReader::with_capacity(256 << 10, f)))
 }
 
 /// Scans one file.
-pub fn scan_file<W: Write>(scanner: &Scanner, path: &Path, kind: InputKind, sink: &mut FindingSink<W>) -> Result<(), Fail> {
+pub fn scan_file<W: Write>(
+    scanner: &Scanner,
+    path: &Path,
+    kind: InputKind,
+    sink: &mut FindingSink<W>,
+) -> Result<(), Fail> {
     if is_binary(path)? {
         return Ok(());
     }
@@ -110,7 +120,13 @@ pub fn scan_file<W: Write>(scanner: &Scanner, path: &Path, kind: InputKind, sink
 }
 
 /// Redacts one file to `out`, or in place.
-pub fn redact_file<W: Write>(scanner: &Scanner, path: &Path, kind: InputKind, in_place: bool, out: &mut W) -> Result<u64, Fail> {
+pub fn redact_file<W: Write>(
+    scanner: &Scanner,
+    path: &Path,
+    kind: InputKind,
+    in_place: bool,
+    out: &mut W,
+) -> Result<u64, Fail> {
     if is_binary(path)? {
         return Ok(0);
     }

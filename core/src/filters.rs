@@ -12,10 +12,14 @@ pub fn shannon_entropy(s: &str) -> f32 {
         counts[x as usize] += 1;
     }
     let n = b.len() as f32;
-    counts.iter().filter(|&&c| c > 0).map(|&c| {
-        let p = c as f32 / n;
-        -p * p.log2()
-    }).sum()
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = c as f32 / n;
+            -p * p.log2()
+        })
+        .sum()
 }
 
 fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
@@ -30,15 +34,41 @@ pub fn is_placeholder(value: &str) -> bool {
         return true;
     }
     const WORDS: [&[u8]; 16] = [
-        b"example", b"xxxx", b"changeme", b"change_me", b"change-me", b"your_", b"your-", b"yourkey",
-        b"placeholder", b"dummy", b"redacted", b"****", b"....", b"replace", b"insert", b"<your",
+        b"example",
+        b"xxxx",
+        b"changeme",
+        b"change_me",
+        b"change-me",
+        b"your_",
+        b"your-",
+        b"yourkey",
+        b"placeholder",
+        b"dummy",
+        b"redacted",
+        b"****",
+        b"....",
+        b"replace",
+        b"insert",
+        b"<your",
     ];
     if WORDS.iter().any(|w| contains_ci(b, w)) {
         return true;
     }
     const EXACT: [&str; 14] = [
-        "password", "secret", "null", "none", "undefined", "true", "false", "nil", "test", "string",
-        "token", "api_key", "apikey", "value",
+        "password",
+        "secret",
+        "null",
+        "none",
+        "undefined",
+        "true",
+        "false",
+        "nil",
+        "test",
+        "string",
+        "token",
+        "api_key",
+        "apikey",
+        "value",
     ];
     if EXACT.iter().any(|w| value.eq_ignore_ascii_case(w)) {
         return true;
@@ -68,7 +98,8 @@ pub fn is_placeholder(value: &str) -> bool {
 /// Such values are never findings, which makes redaction idempotent.
 pub fn is_own_replacement(value: &str) -> bool {
     let b = value.as_bytes();
-    let inner = |s: &[u8]| !s.is_empty() && s.iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b'_');
+    let inner =
+        |s: &[u8]| !s.is_empty() && s.iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b'_');
     if b.len() >= 3 && b[0] == b'[' && b[b.len() - 1] == b']' && inner(&b[1..b.len() - 1]) {
         return true;
     }

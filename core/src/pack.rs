@@ -92,6 +92,8 @@ pub struct RuleSpec {
     pub negative_examples: Vec<String>,
     /// Pack id this rule came from.
     pub pack: String,
+    /// File (or caller-given name) of that pack.
+    pub source: String,
     /// 1-based line of the rule in its pack file.
     pub line: usize,
 }
@@ -197,10 +199,16 @@ impl Pack {
             let span = raw.span();
             let (line, col) = line_col(text, span.start);
             let raw = raw.into_inner();
-            let rule = validate_rule(raw, &header.id, line).map_err(|e| e.with_source(source).at(line, col))?;
+            let rule = validate_rule(raw, &header.id, source, line).map_err(|e| e.with_source(source).at(line, col))?;
             rules.push(rule);
         }
-        Ok(Pack { id: header.id, version: header.version, description: header.description, source: source.to_string(), rules })
+        Ok(Pack {
+            id: header.id,
+            version: header.version,
+            description: header.description,
+            source: source.to_string(),
+            rules,
+        })
     }
 }
 
@@ -210,7 +218,7 @@ fn is_semver(v: &str) -> bool {
     parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
-fn validate_rule(raw: RawRule, pack: &str, line: usize) -> Result<RuleSpec, Error> {
+fn validate_rule(raw: RawRule, pack: &str, source: &str, line: usize) -> Result<RuleSpec, Error> {
     let id = raw.id;
     let bad = |msg: String| Error::new(ErrorKind::Pack, msg).with_rule(&id);
     if !is_id(&id) {
@@ -219,8 +227,12 @@ fn validate_rule(raw: RawRule, pack: &str, line: usize) -> Result<RuleSpec, Erro
     if !is_type(&raw.entity) {
         return Err(bad("type must be upper-case [A-Z0-9_], starting with a letter".into()));
     }
-    let category = Category::parse(&raw.category)
-        .ok_or_else(|| bad(format!("unknown category `{}` (pii, financial, network, national_id, secret, credential, custom)", raw.category)))?;
+    let category = Category::parse(&raw.category).ok_or_else(|| {
+        bad(format!(
+            "unknown category `{}` (pii, financial, network, national_id, secret, credential, custom)",
+            raw.category
+        ))
+    })?;
     let sensitivity = Sensitivity::parse(&raw.sensitivity)
         .ok_or_else(|| bad(format!("unknown sensitivity `{}` (low, medium, high, critical)", raw.sensitivity)))?;
     if !(0.0..=1.0).contains(&raw.confidence) {
@@ -305,6 +317,7 @@ fn validate_rule(raw: RawRule, pack: &str, line: usize) -> Result<RuleSpec, Erro
         examples: raw.examples,
         negative_examples: raw.negative_examples,
         pack: pack.to_string(),
+        source: source.to_string(),
         line,
         id,
     })

@@ -349,7 +349,8 @@ impl ScannerBuilder {
             }
         }
         let targets_match = |t: &str, r: &RuleSpec| t == r.id || t == r.entity || t == r.category.as_str();
-        for t in self.actions.iter().map(|(t, _)| t).chain(self.disabled.iter()).chain(self.only_rules.iter().flatten()) {
+        for t in self.actions.iter().map(|(t, _)| t).chain(self.disabled.iter()).chain(self.only_rules.iter().flatten())
+        {
             if !specs.iter().any(|r| targets_match(t, r)) {
                 return Err(Error::new(ErrorKind::Policy, format!("`{t}` names no rule id, type or category")));
             }
@@ -362,7 +363,9 @@ impl ScannerBuilder {
         for spec in specs {
             let action = resolve_action(&self.actions, &self.default_action, &spec);
             if action == Action::Pseudonym && self.pseudonym_key.is_none() {
-                return Err(Error::new(ErrorKind::Policy, "the pseudonym action needs a pseudonym key").with_rule(&spec.id));
+                return Err(
+                    Error::new(ErrorKind::Policy, "the pseudonym action needs a pseudonym key").with_rule(&spec.id)
+                );
             }
             rules.push(compile_rule(spec, action)?);
         }
@@ -412,12 +415,12 @@ fn compile_rule(spec: RuleSpec, action: Action) -> Result<Rule, Error> {
         .build(&spec.regex)
         .map_err(|e| {
             // The regex-automata message quotes the pattern (configuration, not input).
-            Error::new(ErrorKind::Pattern, e.to_string()).with_source(&spec.pack).with_rule(&spec.id).at(spec.line, 1)
+            Error::new(ErrorKind::Pattern, e.to_string()).with_source(&spec.source).with_rule(&spec.id).at(spec.line, 1)
         })?;
     let value_group = regex.group_info().to_index(regex_automata::PatternID::ZERO, "value");
     if regex.is_match("") {
         return Err(Error::new(ErrorKind::Pattern, "regex matches the empty string")
-            .with_source(&spec.pack)
+            .with_source(&spec.source)
             .with_rule(&spec.id)
             .at(spec.line, 1));
     }

@@ -284,9 +284,7 @@ fn luhn_ok(digits: &[u8]) -> bool {
 
 /// The number formed by the digit values.
 fn number(digits: &[u8]) -> u64 {
-    digits.iter().fold(0u64, |acc, &d| {
-        acc.wrapping_mul(10).wrapping_add(u64::from(d))
-    })
+    digits.iter().fold(0u64, |acc, &d| acc.wrapping_mul(10).wrapping_add(u64::from(d)))
 }
 
 fn all_equal(digits: &[u8]) -> bool {
@@ -295,11 +293,7 @@ fn all_equal(digits: &[u8]) -> bool {
 
 /// Weighted sum of digit values.
 fn weighted(digits: &[u8], weights: &[u32]) -> u32 {
-    digits
-        .iter()
-        .zip(weights)
-        .map(|(&d, &w)| u32::from(d) * w)
-        .sum()
+    digits.iter().zip(weights).map(|(&d, &w)| u32::from(d) * w).sum()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -341,10 +335,7 @@ fn card_brand_ok(d: &[u8]) -> bool {
                 || ((3528..=3589).contains(&p4) && long)
         }
         // Mastercard 51-55; Maestro 50, 56-58.
-        5 => {
-            ((51..=55).contains(&p2) && n == 16)
-                || ((p2 == 50 || (56..=58).contains(&p2)) && (12..=19).contains(&n))
-        }
+        5 => ((51..=55).contains(&p2) && n == 16) || ((p2 == 50 || (56..=58).contains(&p2)) && (12..=19).contains(&n)),
         // Discover (6011, 644-649, 65), UnionPay (62), RuPay (60); Maestro (63, 67).
         6 => {
             ((p4 == 6011 || (644..=649).contains(&p3) || p2 == 65 || p2 == 62 || p2 == 60) && long)
@@ -503,10 +494,7 @@ fn github_token(value: &str) -> bool {
 
 fn jwt(value: &str) -> bool {
     let b = value.as_bytes();
-    if !b
-        .iter()
-        .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b'='))
-    {
+    if !b.iter().all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b'=')) {
         return false;
     }
     let header_end = memchr::memchr(b'.', b).unwrap_or(b.len());
@@ -518,14 +506,11 @@ fn jwt(value: &str) -> bool {
     if header.is_empty() || header.len() > 1360 {
         return false;
     }
-    let Ok(n) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode_slice(header, &mut buf)
-    else {
+    let Ok(n) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode_slice(header, &mut buf) else {
         return false;
     };
     let json = buf[..n].trim_ascii();
-    json.first() == Some(&b'{')
-        && json.last() == Some(&b'}')
-        && memchr::memmem::find(json, b"\"alg\"").is_some()
+    json.first() == Some(&b'{') && json.last() == Some(&b'}') && memchr::memmem::find(json, b"\"alg\"").is_some()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -634,8 +619,8 @@ fn hex_pair(a: u8, b: u8) -> Option<u8> {
 
 /// Extensions that look like a TLD in asset names (`logo@2x.png`) but are not delegated TLDs.
 const FILE_EXTENSIONS: &[&[u8]] = &[
-    b"png", b"jpg", b"jpeg", b"gif", b"svg", b"webp", b"bmp", b"ico", b"css", b"js", b"ts", b"tsx",
-    b"jsx", b"json", b"yaml", b"yml", b"toml", b"xml", b"html", b"htm", b"txt", b"lock",
+    b"png", b"jpg", b"jpeg", b"gif", b"svg", b"webp", b"bmp", b"ico", b"css", b"js", b"ts", b"tsx", b"jsx", b"json",
+    b"yaml", b"yml", b"toml", b"xml", b"html", b"htm", b"txt", b"lock",
 ];
 
 fn email(value: &str) -> bool {
@@ -652,9 +637,7 @@ fn email(value: &str) -> bool {
         || local[0] == b'.'
         || local[local.len() - 1] == b'.'
         || memchr::memmem::find(local, b"..").is_some()
-        || !local.iter().all(|&c| {
-            c.is_ascii_alphanumeric() || c >= 0x80 || b".!#$%&'*+/=?^_`{|}~-".contains(&c)
-        })
+        || !local.iter().all(|&c| c.is_ascii_alphanumeric() || c >= 0x80 || b".!#$%&'*+/=?^_`{|}~-".contains(&c))
     {
         return false;
     }
@@ -669,9 +652,7 @@ fn email(value: &str) -> bool {
             || label.len() > 63
             || label[0] == b'-'
             || label[label.len() - 1] == b'-'
-            || !label
-                .iter()
-                .all(|&c| c.is_ascii_alphanumeric() || c == b'-' || c >= 0x80)
+            || !label.iter().all(|&c| c.is_ascii_alphanumeric() || c == b'-' || c >= 0x80)
         {
             return false;
         }
@@ -685,10 +666,7 @@ fn email(value: &str) -> bool {
         Ok(t) => t.chars().all(char::is_alphabetic),
         Err(_) => false,
     };
-    tld_ok
-        && !FILE_EXTENSIONS
-            .iter()
-            .any(|ext| ext.eq_ignore_ascii_case(last))
+    tld_ok && !FILE_EXTENSIONS.iter().any(|ext| ext.eq_ignore_ascii_case(last))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -786,11 +764,7 @@ fn in_pan(value: &str) -> bool {
 }
 
 fn mod11_cpf_digit(digits: &[u8], first_weight: u32) -> u8 {
-    let sum: u32 = digits
-        .iter()
-        .enumerate()
-        .map(|(i, &d)| u32::from(d) * (first_weight - i as u32))
-        .sum();
+    let sum: u32 = digits.iter().enumerate().map(|(i, &d)| u32::from(d) * (first_weight - i as u32)).sum();
     ((sum * 10) % 11 % 10) as u8
 }
 
@@ -861,9 +835,7 @@ fn es_dni(value: &str) -> bool {
     if !s[..8].iter().all(u8::is_ascii_digit) {
         return false;
     }
-    let n = s[..8]
-        .iter()
-        .fold(0u32, |a, &c| a * 10 + u32::from(c - b'0'));
+    let n = s[..8].iter().fold(0u32, |a, &c| a * 10 + u32::from(c - b'0'));
     DNI_LETTERS[(n % 23) as usize] == s[8]
 }
 
@@ -880,17 +852,14 @@ fn es_nie(value: &str) -> bool {
     if !s[1..8].iter().all(u8::is_ascii_digit) {
         return false;
     }
-    let n = s[1..8]
-        .iter()
-        .fold(lead, |a, &c| a * 10 + u32::from(c - b'0'));
+    let n = s[1..8].iter().fold(lead, |a, &c| a * 10 + u32::from(c - b'0'));
     DNI_LETTERS[(n % 23) as usize] == s[8]
 }
 
 /// Values of the characters in odd (1st, 3rd, ...) positions of a codice fiscale, for digits
 /// 0-9 and letters A-Z alike (a digit has the value of the letter at the same index).
-const CF_ODD: [u32; 26] = [
-    1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23,
-];
+const CF_ODD: [u32; 26] =
+    [1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23];
 /// Letters replacing digits 0-9 in omocodic codes.
 const CF_OMOCODE: &[u8; 10] = b"LMNPQRSTUV";
 
@@ -926,16 +895,8 @@ fn it_codice_fiscale(value: &str) -> bool {
     }
     let mut sum = 0u32;
     for (i, &c) in s[..15].iter().enumerate() {
-        let idx = if c.is_ascii_digit() {
-            c - b'0'
-        } else {
-            c - b'A'
-        };
-        sum += if i % 2 == 0 {
-            CF_ODD[usize::from(idx)]
-        } else {
-            u32::from(idx)
-        };
+        let idx = if c.is_ascii_digit() { c - b'0' } else { c - b'A' };
+        sum += if i % 2 == 0 { CF_ODD[usize::from(idx)] } else { u32::from(idx) };
     }
     s[15] == b'A' + (sum % 26) as u8
 }
@@ -1258,10 +1219,7 @@ mod tests {
     #[test]
     fn jwt() {
         // {"alg":"HS256","typ":"JWT"}
-        ok(
-            Jwt,
-            "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl",
-        );
+        ok(Jwt, "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl");
         // {"typ":"JWT","alg":"none"} with an empty signature.
         ok(Jwt, "eyJ0eXAiOiJKV1QiLCJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.");
         // {"typ":"JWT"} has no alg.

@@ -25,7 +25,10 @@ fn every_example_behaves() {
         for ex in &r.examples {
             let found: Vec<_> = scanner.find_iter(ex).map(|f| f.rule.to_string()).collect();
             if !found.iter().any(|f| f == &r.id) {
-                failures.push(format!("{} ({}:{}): positive example not found (found {:?}): {:?}", r.id, r.pack, r.line, found, ex));
+                failures.push(format!(
+                    "{} ({}:{}): positive example not found (found {:?}): {:?}",
+                    r.id, r.pack, r.line, found, ex
+                ));
             }
         }
         for ex in &r.negative_examples {

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The whole test suite: Rust (fmt, clippy, tests, doc tests), then the Python and Node bindings
+# when present. Installs what it needs by package name; runs with no standard input.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TERM_COLOR=never
+
+echo "== rust: fmt"
+if cargo fmt --version >/dev/null 2>&1; then
+  cargo fmt --all -- --check
+else
+  echo "rustfmt not installed; skipping format check"
+fi
+
+echo "== rust: clippy"
+if cargo clippy --version >/dev/null 2>&1; then
+  cargo clippy --workspace --all-targets -- -D warnings
+else
+  echo "clippy not installed; skipping lint"
+fi
+
+echo "== rust: tests"
+cargo test --workspace
+
+if [ -f bindings/python/pyproject.toml ]; then
+  echo "== python"
+  ./scripts/test-python.sh
+fi
+
+if [ -f bindings/node/package.json ]; then
+  echo "== node"
+  ./scripts/test-node.sh
+fi
+echo "== all tests passed"
