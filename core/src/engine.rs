@@ -6,6 +6,7 @@ use regex_automata::util::primitives::NonMaxUsize;
 use regex_automata::{Input, PatternSet};
 
 use crate::filters::{has_context, is_own_replacement, is_placeholder, shannon_entropy};
+use crate::pack::Trigger;
 use crate::scanner::{Inner, Rule};
 use crate::triggers::{upper_digit_positions, DigitClusters, HexColonClusters};
 
@@ -73,7 +74,7 @@ pub(crate) fn scan(inner: &Inner, scratch: &mut Scratch, text: &str) -> Vec<Cand
     }
 
     // Stage 1b: digit clusters, screened by one multi-pattern DFA over the cluster.
-    if let Some(set) = &t.digit_set {
+    if let Some(set) = t.digit_set() {
         let cache = scratch.set_cache.get_or_insert_with(|| set.create_cache());
         let patset = scratch.patset.get_or_insert_with(|| PatternSet::new(set.pattern_len()));
         for c in DigitClusters::new(hay) {
@@ -156,10 +157,11 @@ fn confirm(
     out: &mut Vec<Candidate>,
 ) {
     let rule: &Rule = &inner.rules[r as usize];
+    let Some(regex) = rule.regex() else { return };
     if caches.len() <= r as usize {
         caches.resize_with(r as usize + 1, || None);
     }
-    let cache = caches[r as usize].get_or_insert_with(|| rule.regex.create_cache());
+    let cache = caches[r as usize].get_or_insert_with(|| regex.create_cache());
     let nslots = 2 * (rule.value_group.unwrap_or(0) + 1);
     slots.clear();
     slots.resize(nslots, None);
@@ -172,7 +174,7 @@ fn confirm(
         for s in slots.iter_mut() {
             *s = None;
         }
-        if rule.regex.search_slots_with(cache, &input, slots).is_none() {
+        if regex.search_slots_with(cache, &input, slots).is_none() {
             break;
         }
         let (Some(ms), Some(me)) = (slots[0], slots[1]) else { break };
@@ -188,10 +190,41 @@ fn confirm(
         if ve <= vs || ve - vs > rule.spec.max_len {
             continue;
         }
+        if rule.spec.trigger == Trigger::Digits && extends_group(hay, ms, me) {
+            continue;
+        }
         if let Some(c) = judge(inner, rule, r, text, ms, vs, ve) {
             out.push(c);
         }
     }
+}
+
+/// Whether a grouped number match is only part of a longer grouping: the text continues (or
+/// starts) with one of the match's own separators and a digit group of the same length as the
+/// match's last (first) group. `4854 2534 7397` inside `4854 2534 7397 7185` is not an
+/// Aadhaar number; `4111 1111 1111 1111 123` still ends a card number.
+fn extends_group(hay: &[u8], ms: usize, me: usize) -> bool {
+    let m = &hay[ms..me];
+    let is_sep = |b: u8| matches!(b, b' ' | b'-' | b'.' | b'/');
+    let group_len = |it: &mut dyn Iterator<Item = &u8>| it.take_while(|b| b.is_ascii_digit()).count();
+    let last = group_len(&mut m.iter().rev());
+    let first = group_len(&mut m.iter());
+    if last == m.len() {
+        return false; // no separators inside: \b edges already handle plain runs
+    }
+    if me + 1 < hay.len() && is_sep(hay[me]) && m.contains(&hay[me]) {
+        let next = group_len(&mut hay[me + 1..].iter());
+        if next == last && next > 0 {
+            return true;
+        }
+    }
+    if ms >= 2 && is_sep(hay[ms - 1]) && m.contains(&hay[ms - 1]) {
+        let prev = group_len(&mut hay[..ms - 1].iter().rev());
+        if prev == first && prev > 0 {
+            return true;
+        }
+    }
+    false
 }
 
 /// Stage 2 filters and stage 3 confidence for one regex match.

@@ -116,10 +116,34 @@ pub fn is_own_replacement(value: &str) -> bool {
     b.len() >= 2 && stars * 2 >= b.len()
 }
 
-/// Whether any of the lower-case `words` occurs (ASCII case-insensitively) in `hay`.
+/// Whether any of the lower-case `words` occurs (ASCII case-insensitively) in `hay` as a word:
+/// not glued to letters on either side (`ach` does not occur in `Cache`), where a camelCase or
+/// `snake_case` join counts as a boundary (`userSsn`, `customer_ssn`).
 pub fn has_context(hay: &str, words: &[String]) -> bool {
     let h = hay.as_bytes();
-    words.iter().any(|w| contains_ci(h, w.as_bytes()))
+    words.iter().any(|w| {
+        let w = w.as_bytes();
+        if w.is_empty() || w.len() > h.len() {
+            return false;
+        }
+        (0..=h.len() - w.len()).any(|i| {
+            if !h[i..i + w.len()].eq_ignore_ascii_case(w) {
+                return false;
+            }
+            let first = h[i];
+            let last = h[i + w.len() - 1];
+            let left_ok = i == 0
+                || !first.is_ascii_alphabetic()
+                || !h[i - 1].is_ascii_alphabetic()
+                || (h[i - 1].is_ascii_lowercase() && first.is_ascii_uppercase());
+            let j = i + w.len();
+            let right_ok = j == h.len()
+                || !last.is_ascii_alphabetic()
+                || !h[j].is_ascii_alphabetic()
+                || (last.is_ascii_lowercase() && h[j].is_ascii_uppercase());
+            left_ok && right_ok
+        })
+    })
 }
 
 #[cfg(test)]
@@ -141,6 +165,18 @@ mod tests {
         for p in ["hunter2!Rq9", "q8Zr2LmX0pWv7Ks4"] {
             assert!(!is_placeholder(p), "{p}");
         }
+    }
+
+    #[test]
+    fn context_words_are_words() {
+        let w = |s: &str| vec![s.to_string()];
+        assert!(has_context("routing number", &w("routing")));
+        assert!(has_context("customer_ssn=", &w("ssn")));
+        assert!(has_context("userSsn:", &w("ssn")));
+        assert!(has_context("SSN:", &w("ssn")));
+        assert!(!has_context("Cache miss for key", &w("ach")));
+        assert!(!has_context("lessn", &w("ssn")));
+        assert!(has_context("aba#", &w("aba#")));
     }
 
     #[test]

@@ -7,19 +7,46 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::engine::Candidate;
+use crate::engine::{Candidate, Scratch};
 use crate::model::Action;
 use crate::scanner::Inner;
 
 /// Version tag of the pseudonym encoding; part of the HMAC input so it can evolve.
 pub const PSEUDONYM_VERSION: &str = "scrubline-pseudonym-v1";
 
-pub(crate) fn apply<'t>(inner: &Inner, text: &'t str, cands: &[Candidate]) -> Cow<'t, str> {
+/// Bytes around each replacement that are scanned again (see [`apply`]).
+const RESCAN_MARGIN: usize = 256;
+/// Rounds of re-scanning after the first redaction pass.
+const MAX_ROUNDS: usize = 3;
+
+/// Applies the candidates' actions. Then, because a replacement can let a rule match that
+/// lost an overlap in the first pass (`password=hunter2!bob@x.org`: the email wins, the
+/// password rule then matches `hunter2!`), the neighbourhood of every replacement is scanned
+/// again until nothing new is found: redacting twice changes nothing, and the output holds
+/// no finding.
+pub(crate) fn apply<'t>(inner: &Inner, scratch: &mut Scratch, text: &'t str, cands: &[Candidate]) -> Cow<'t, str> {
+    let Some((mut out, mut reps)) = apply_once(inner, text, cands) else { return Cow::Borrowed(text) };
+    for _ in 0..MAX_ROUNDS {
+        let extra = rescan(inner, scratch, &out, &reps);
+        match apply_once(inner, &out, &extra) {
+            Some((o, r)) => {
+                out = o;
+                reps = r;
+            }
+            None => break,
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// One pass: the new text and the spans of its replacements, or `None` if nothing changed.
+fn apply_once(inner: &Inner, text: &str, cands: &[Candidate]) -> Option<(String, Vec<(usize, usize)>)> {
     let acting = cands.iter().any(|c| inner.rules[c.rule as usize].action != Action::Report);
     if !acting {
-        return Cow::Borrowed(text);
+        return None;
     }
     let mut out = String::with_capacity(text.len());
+    let mut reps = Vec::new();
     let mut last = 0;
     for c in cands {
         let rule = &inner.rules[c.rule as usize];
@@ -28,11 +55,55 @@ pub(crate) fn apply<'t>(inner: &Inner, text: &'t str, cands: &[Candidate]) -> Co
         }
         out.push_str(&text[last..c.start]);
         let value = &text[c.start..c.end];
+        let s = out.len();
         write_replacement(&mut out, &rule.action, &rule.spec.entity, value, inner);
+        reps.push((s, out.len()));
         last = c.end;
     }
     out.push_str(&text[last..]);
-    Cow::Owned(out)
+    Some((out, reps))
+}
+
+/// Findings in the neighbourhoods of `reps`, skipping any that touch a neighbourhood's cut
+/// edge (they may be truncated views of longer text).
+fn rescan(inner: &Inner, scratch: &mut Scratch, text: &str, reps: &[(usize, usize)]) -> Vec<Candidate> {
+    let mut regions: Vec<(usize, usize)> = Vec::new();
+    for &(s, e) in reps {
+        let (rs, re) = (floor(text, s.saturating_sub(RESCAN_MARGIN)), ceil(text, e + RESCAN_MARGIN));
+        match regions.last_mut() {
+            Some(last) if rs <= last.1 => last.1 = last.1.max(re),
+            _ => regions.push((rs, re)),
+        }
+    }
+    let mut found = Vec::new();
+    for (rs, re) in regions {
+        for mut c in crate::engine::scan(inner, scratch, &text[rs..re]) {
+            let cut_left = rs > 0 && c.start == 0;
+            let cut_right = re < text.len() && c.end == re - rs;
+            if cut_left || cut_right {
+                continue;
+            }
+            c.start += rs;
+            c.end += rs;
+            found.push(c);
+        }
+    }
+    found
+}
+
+fn floor(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
 }
 
 fn write_replacement(out: &mut String, action: &Action, entity: &str, value: &str, inner: &Inner) {

@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use aho_corasick::{AhoCorasick, MatchKind as AcMatchKind};
 use regex_automata::meta::{self, Regex};
@@ -28,10 +28,20 @@ const KEYWORDS_PER_AUTOMATON: usize = 64;
 /// A compiled rule.
 pub(crate) struct Rule {
     pub spec: RuleSpec,
-    pub regex: Regex,
+    /// Compiled on first use: building ~300 regexes up front would dominate start-up (measured
+    /// ~180 ms). Syntax is checked at build time; user packs are also compiled at build time.
+    regex: OnceLock<Option<Regex>>,
     /// Capture group index of `value`, if the regex has one.
     pub value_group: Option<usize>,
     pub action: Action,
+}
+
+impl Rule {
+    /// The compiled regex; `None` only if compilation failed, which `build` rules out for user
+    /// packs and the test suite rules out for the embedded packs.
+    pub fn regex(&self) -> Option<&Regex> {
+        self.regex.get_or_init(|| compile_regex(&self.spec).ok()).as_ref()
+    }
 }
 
 pub(crate) struct KeywordSet {
@@ -45,12 +55,24 @@ pub(crate) struct Triggers {
     pub keywords: Vec<KeywordSet>,
     /// Digit rules; `digit_set` pattern i is `digits[i]`'s regex.
     pub digits: Vec<u32>,
-    pub digit_set: Option<Regex>,
+    /// Compiled on first use, like rule regexes.
+    digit_set: OnceLock<Option<Regex>>,
+    digit_patterns: Vec<String>,
     pub digit_min: u32,
     pub digit_before: usize,
     pub at: Vec<u32>,
     pub hexcolon: Vec<u32>,
     pub upper: Vec<u32>,
+}
+
+impl Triggers {
+    /// The multi-pattern DFA screening digit clusters, if there are digit rules.
+    pub fn digit_set(&self) -> Option<&Regex> {
+        if self.digits.is_empty() {
+            return None;
+        }
+        self.digit_set.get_or_init(|| build_digit_set(&self.digit_patterns).ok()).as_ref()
+    }
 }
 
 /// What a scanner was built from, for reports and `rules` listings.
@@ -138,18 +160,21 @@ impl Scanner {
     }
 
     /// `text` with every finding replaced per its action. Borrowed (no allocation) when nothing
-    /// was changed.
+    /// was changed. The output holds no finding: the neighbourhood of each replacement is
+    /// scanned again, so redacting twice changes nothing.
     pub fn redact<'t>(&self, text: &'t str) -> Cow<'t, str> {
         let mut guard = self.inner.pool.get();
         let raw = crate::engine::scan(&self.inner, &mut guard, text);
-        crate::redact::apply(&self.inner, text, &raw)
+        crate::redact::apply(&self.inner, &mut guard, text, &raw)
     }
 
-    /// Redacts and also returns the findings that were acted on.
+    /// Redacts and also returns the findings of the first pass (offsets into `text`). Values
+    /// found only after a first replacement (see [`Scanner::redact`]) are redacted too but are
+    /// not listed.
     pub fn redact_with_findings<'s, 't>(&'s self, text: &'t str) -> (Cow<'t, str>, Vec<Finding<'s>>) {
         let mut guard = self.inner.pool.get();
         let raw = crate::engine::scan(&self.inner, &mut guard, text);
-        let out = crate::redact::apply(&self.inner, text, &raw);
+        let out = crate::redact::apply(&self.inner, &mut guard, text, &raw);
         (out, raw.into_iter().map(|c| self.finding(c)).collect())
     }
 
@@ -238,6 +263,7 @@ pub struct ScannerBuilder {
     threshold: f32,
     pseudonym_key: Option<Vec<u8>>,
     scope: String,
+    compile_eagerly: bool,
 }
 
 impl Default for ScannerBuilder {
@@ -253,6 +279,7 @@ impl Default for ScannerBuilder {
             threshold: 0.5,
             pseudonym_key: None,
             scope: String::new(),
+            compile_eagerly: false,
         }
     }
 }
@@ -319,18 +346,27 @@ impl ScannerBuilder {
         self
     }
 
+    /// Compile every regex now rather than on first use (default: only user packs are compiled
+    /// at build; the embedded packs compile lazily to keep start-up short).
+    pub fn compile_eagerly(mut self, yes: bool) -> Self {
+        self.compile_eagerly = yes;
+        self
+    }
+
     /// Compiles everything. Errors name the pack, rule and line.
     pub fn build(self) -> Result<Scanner, Error> {
         if !(0.0..=1.0).contains(&self.threshold) {
             return Err(Error::new(ErrorKind::Policy, "threshold must be within 0.0..=1.0"));
         }
         let mut packs = if self.default_packs { default_packs()? } else { Vec::new() };
+        let n_default = packs.len();
         packs.extend(self.packs);
         for (name, src) in &self.pack_sources {
             packs.push(Pack::from_toml(name, src)?);
         }
         // Later packs override earlier rules with the same id.
         let mut specs: Vec<RuleSpec> = Vec::new();
+        let user_sources: HashSet<String> = packs[n_default..].iter().map(|p| p.source.clone()).collect();
         let mut index: HashMap<String, usize> = HashMap::new();
         for p in &packs {
             let mut seen = HashSet::new();
@@ -369,7 +405,8 @@ impl ScannerBuilder {
                     Error::new(ErrorKind::Policy, "the pseudonym action needs a pseudonym key").with_rule(&spec.id)
                 );
             }
-            rules.push(compile_rule(spec, action)?);
+            let eager = self.compile_eagerly || user_sources.contains(&spec.source);
+            rules.push(compile_rule(spec, action, eager)?);
         }
         let triggers = build_triggers(&rules)?;
         let max_window = rules.iter().map(|r| r.spec.max_len).max().unwrap_or(0);
@@ -405,8 +442,13 @@ fn syntax_config() -> syntax::Config {
     syntax::Config::new().unicode(true).utf8(true)
 }
 
-fn compile_rule(spec: RuleSpec, action: Action) -> Result<Rule, Error> {
-    let regex = Regex::builder()
+fn pattern_error(spec: &RuleSpec, msg: String) -> Error {
+    // regex-automata's message quotes the pattern: configuration, never scanned input.
+    Error::new(ErrorKind::Pattern, msg).with_source(&spec.source).with_rule(&spec.id).at(spec.line, 1)
+}
+
+fn compile_regex(spec: &RuleSpec) -> Result<Regex, Error> {
+    Regex::builder()
         .syntax(syntax_config())
         .configure(
             meta::Config::new()
@@ -415,18 +457,46 @@ fn compile_rule(spec: RuleSpec, action: Action) -> Result<Rule, Error> {
                 .utf8_empty(true),
         )
         .build(&spec.regex)
-        .map_err(|e| {
-            // The regex-automata message quotes the pattern (configuration, not input).
-            Error::new(ErrorKind::Pattern, e.to_string()).with_source(&spec.source).with_rule(&spec.id).at(spec.line, 1)
-        })?;
-    let value_group = regex.group_info().to_index(regex_automata::PatternID::ZERO, "value");
-    if regex.is_match("") {
-        return Err(Error::new(ErrorKind::Pattern, "regex matches the empty string")
-            .with_source(&spec.source)
-            .with_rule(&spec.id)
-            .at(spec.line, 1));
+        .map_err(|e| pattern_error(spec, e.to_string()))
+}
+
+fn compile_rule(spec: RuleSpec, action: Action, eager: bool) -> Result<Rule, Error> {
+    // Parsing is cheap and catches syntax errors, empty matches and the `value` group.
+    let hir = regex_automata::util::syntax::parse_with(&spec.regex, &syntax_config())
+        .map_err(|e| pattern_error(&spec, e.to_string()))?;
+    if hir.properties().minimum_len().is_none_or(|n| n == 0) {
+        return Err(pattern_error(&spec, "regex can match the empty string".into()));
     }
-    Ok(Rule { spec, regex, value_group, action })
+    let value_group = {
+        let mut idx = None;
+        let mut n = 0usize;
+        visit_groups(&hir, &mut |name| {
+            n += 1;
+            if name == Some("value") {
+                idx = Some(n);
+            }
+        });
+        idx
+    };
+    let cell = OnceLock::new();
+    if eager {
+        let _ = cell.set(Some(compile_regex(&spec)?));
+    }
+    Ok(Rule { spec, regex: cell, value_group, action })
+}
+
+/// Visits capture groups in index order (pre-order, as the regex numbers them).
+fn visit_groups(hir: &regex_syntax::hir::Hir, f: &mut dyn FnMut(Option<&str>)) {
+    use regex_syntax::hir::HirKind;
+    match hir.kind() {
+        HirKind::Capture(c) => {
+            f(c.name.as_deref());
+            visit_groups(&c.sub, f);
+        }
+        HirKind::Concat(v) | HirKind::Alternation(v) => v.iter().for_each(|h| visit_groups(h, f)),
+        HirKind::Repetition(r) => visit_groups(&r.sub, f),
+        _ => {}
+    }
 }
 
 fn build_triggers(rules: &[Rule]) -> Result<Triggers, Error> {
@@ -475,27 +545,34 @@ fn build_triggers(rules: &[Rule]) -> Result<Triggers, Error> {
             .map_err(|e| Error::new(ErrorKind::Pattern, format!("keyword automaton: {e}")))?;
         keywords.push(KeywordSet { ac, rules: chunk.iter().map(|(_, r)| r.clone()).collect() });
     }
-    let digit_set = if digits.is_empty() {
-        None
-    } else {
-        let pats: Vec<&str> = digits.iter().map(|&i| rules[i as usize].spec.regex.as_str()).collect();
-        Some(
-            Regex::builder()
-                .syntax(syntax_config())
-                .configure(
-                    meta::Config::new()
-                        .match_kind(MatchKind::All)
-                        .nfa_size_limit(Some(NFA_SIZE_LIMIT * 4))
-                        .hybrid_cache_capacity(DFA_CACHE_CAPACITY * 4)
-                        .which_captures(regex_automata::nfa::thompson::WhichCaptures::Implicit),
-                )
-                .build_many(&pats)
-                .map_err(|e| Error::new(ErrorKind::Pattern, format!("digit rule set: {e}")))?,
-        )
-    };
+    let digit_patterns: Vec<String> = digits.iter().map(|&i| rules[i as usize].spec.regex.clone()).collect();
     let digit_min = digits.iter().map(|&i| u32::from(rules[i as usize].spec.min_digits)).min().unwrap_or(1).max(1);
     let digit_before = digits.iter().map(|&i| rules[i as usize].spec.window_before).max().unwrap_or(0);
-    Ok(Triggers { keywords, digits, digit_set, digit_min, digit_before, at, hexcolon, upper })
+    Ok(Triggers {
+        keywords,
+        digits,
+        digit_set: OnceLock::new(),
+        digit_patterns,
+        digit_min,
+        digit_before,
+        at,
+        hexcolon,
+        upper,
+    })
+}
+
+fn build_digit_set(patterns: &[String]) -> Result<Regex, Error> {
+    Regex::builder()
+        .syntax(syntax_config())
+        .configure(
+            meta::Config::new()
+                .match_kind(MatchKind::All)
+                .nfa_size_limit(Some(NFA_SIZE_LIMIT * 4))
+                .hybrid_cache_capacity(DFA_CACHE_CAPACITY * 4)
+                .which_captures(regex_automata::nfa::thompson::WhichCaptures::Implicit),
+        )
+        .build_many(patterns)
+        .map_err(|e| Error::new(ErrorKind::Pattern, format!("digit rule set: {e}")))
 }
 
 /// Names of every built-in validator.

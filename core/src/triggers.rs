@@ -144,8 +144,7 @@ impl Iterator for HexColonClusters<'_> {
 
 /// Positions of an ASCII upper-case letter directly followed by a digit.
 pub(crate) fn upper_digit_positions(hay: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    DigitClusters::new(hay)
-        .filter(move |c| c.start > 0 && hay[c.start - 1].is_ascii_uppercase()).map(|c| c.start - 1)
+    DigitClusters::new(hay).filter(move |c| c.start > 0 && hay[c.start - 1].is_ascii_uppercase()).map(|c| c.start - 1)
 }
 
 #[cfg(test)]

@@ -35,9 +35,8 @@ fn byte_to_cp(text: &str, byte: usize) -> usize {
 #[test]
 fn shared_cases() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
-        .unwrap_or_default();
+    let mut files: Vec<_> =
+        std::fs::read_dir(&dir).map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect()).unwrap_or_default();
     files.retain(|p| {
         p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("cases") && n.ends_with(".toml"))
     });
@@ -71,7 +70,9 @@ fn shared_cases() {
             let (got, want) = (norm(got), norm(want));
             let got_cmp: Vec<_> = got
                 .iter()
-                .map(|(r, t, s, e)| (r.clone(), if want.iter().any(|w| w.1.is_some()) { t.clone() } else { None }, *s, *e))
+                .map(|(r, t, s, e)| {
+                    (r.clone(), if want.iter().any(|w| w.1.is_some()) { t.clone() } else { None }, *s, *e)
+                })
                 .collect();
             if got_cmp != want {
                 failures.push(format!("{}: findings {:?}, expected {:?}", c.name, got_cmp, want));
