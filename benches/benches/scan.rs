@@ -12,7 +12,9 @@ use scrubline_benches::{generate, prompt_2k, Kind};
 fn corpora(c: &mut Criterion) {
     let scanner = Scanner::new();
     let mut g = c.benchmark_group("redact");
-    for (name, kind) in [("logs", Kind::Logs), ("jsonl", Kind::JsonLogs), ("prompts", Kind::Prompts), ("code", Kind::Code)] {
+    for (name, kind) in
+        [("logs", Kind::Logs), ("jsonl", Kind::JsonLogs), ("prompts", Kind::Prompts), ("code", Kind::Code)]
+    {
         let corpus = generate(kind, 4 << 20, 25, 7);
         let found = scanner.findings(&corpus.text).len();
         assert_eq!(found, corpus.planted, "{name}: every planted value and nothing else");

@@ -164,7 +164,14 @@ fn lead(kind: &str) -> &'static str {
 
 fn decoy(r: &mut Rng) -> String {
     match r.below(6) {
-        0 => format!("trace_id={}-{}-4{}-a{}-{}", r.string(HEX, 8), r.string(HEX, 4), r.string(HEX, 3), r.string(HEX, 3), r.string(HEX, 12)),
+        0 => format!(
+            "trace_id={}-{}-4{}-a{}-{}",
+            r.string(HEX, 8),
+            r.string(HEX, 4),
+            r.string(HEX, 3),
+            r.string(HEX, 3),
+            r.string(HEX, 12)
+        ),
         1 => format!("order ORD-{}", r.string(DIGITS, 8)),
         2 => format!("scheduled_at=17{}", r.string(DIGITS, 11)),
         3 => format!("client version {}.{}.{}", r.below(12), r.below(40), r.below(99)),

@@ -3,7 +3,7 @@
 
 use regex_automata::meta::Cache;
 use regex_automata::util::primitives::NonMaxUsize;
-use regex_automata::{Input, PatternSet};
+use regex_automata::{Anchored, Input, PatternSet};
 
 use crate::filters::{has_context, is_own_replacement, is_placeholder, shannon_entropy};
 use crate::pack::Trigger;
@@ -29,6 +29,12 @@ pub(crate) struct Scratch {
     patset: Option<PatternSet>,
     windows: Vec<(u32, usize, usize)>,
     slots: Vec<Option<NonMaxUsize>>,
+}
+
+/// A byte that can start a value just before its digits: `+44…`, `(555)…`, `DE89…`.
+#[inline]
+fn is_value_prefix(b: u8) -> bool {
+    b.is_ascii_alphabetic() || b == b'+' || b == b'('
 }
 
 #[inline]
@@ -73,7 +79,11 @@ pub(crate) fn scan(inner: &Inner, scratch: &mut Scratch, text: &str) -> Vec<Cand
         }
     }
 
-    // Stage 1b: digit clusters, screened by one multi-pattern DFA over the cluster.
+    // Stage 1b: digit clusters, screened by one multi-pattern DFA run *anchored* at each place
+    // a value can start: every digit group of the cluster, and the few bytes before it that can
+    // belong to a value (`+`, `(`, letters of an IBAN or an ID prefix). An unanchored
+    // overlapping search over the same bytes explodes the lazy DFA's state count (measured:
+    // determinization was 30% of the run time on logs).
     if let Some(set) = t.digit_set() {
         let cache = scratch.set_cache.get_or_insert_with(|| set.create_cache());
         let patset = scratch.patset.get_or_insert_with(|| PatternSet::new(set.pattern_len()));
@@ -81,15 +91,27 @@ pub(crate) fn scan(inner: &Inner, scratch: &mut Scratch, text: &str) -> Vec<Cand
             if c.digits < t.digit_min {
                 continue;
             }
-            let ws = c.start.saturating_sub(t.digit_before);
-            let we = (c.end + 2).min(hay.len());
-            patset.clear();
-            set.which_overlapping_matches_with(cache, &Input::new(hay).span(ws..we), patset);
-            for pid in patset.iter() {
-                let r = t.digits[pid.as_usize()];
-                let spec = &rules[r as usize].spec;
-                if c.digits >= u32::from(spec.min_digits) {
-                    windows.push((r, c.start.saturating_sub(spec.window_before), we));
+            let end = (c.end + 2).min(hay.len());
+            let mut try_start = |s: usize, windows: &mut Vec<(u32, usize, usize)>| {
+                patset.clear();
+                let input = Input::new(hay).span(s..end).anchored(Anchored::Yes);
+                set.which_overlapping_matches_with(cache, &input, patset);
+                for pid in patset.iter() {
+                    let r = t.digits[pid.as_usize()];
+                    if c.digits >= u32::from(rules[r as usize].spec.min_digits) {
+                        windows.push((r, s, end));
+                    }
+                }
+            };
+            let mut k = c.start;
+            while k > 0 && c.start - k < t.digit_before && is_value_prefix(hay[k - 1]) {
+                k -= 1;
+                try_start(k, windows);
+            }
+            try_start(c.start, windows);
+            for i in c.start + 1..c.end {
+                if hay[i].is_ascii_digit() && !hay[i - 1].is_ascii_digit() {
+                    try_start(i, windows);
                 }
             }
         }

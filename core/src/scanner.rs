@@ -56,7 +56,7 @@ pub(crate) struct Triggers {
     /// Digit rules; `digit_set` pattern i is `digits[i]`'s regex.
     pub digits: Vec<u32>,
     /// Compiled on first use, like rule regexes.
-    digit_set: OnceLock<Option<Regex>>,
+    digit_set: OnceLock<Result<Regex, Error>>,
     digit_patterns: Vec<String>,
     pub digit_min: u32,
     pub digit_before: usize,
@@ -68,10 +68,14 @@ pub(crate) struct Triggers {
 impl Triggers {
     /// The multi-pattern DFA screening digit clusters, if there are digit rules.
     pub fn digit_set(&self) -> Option<&Regex> {
+        self.digit_set_result().and_then(|r| r.as_ref().ok())
+    }
+
+    fn digit_set_result(&self) -> Option<&Result<Regex, Error>> {
         if self.digits.is_empty() {
             return None;
         }
-        self.digit_set.get_or_init(|| build_digit_set(&self.digit_patterns).ok()).as_ref()
+        Some(self.digit_set.get_or_init(|| build_digit_set(&self.digit_patterns)))
     }
 }
 
@@ -409,6 +413,11 @@ impl ScannerBuilder {
             rules.push(compile_rule(spec, action, eager)?);
         }
         let triggers = build_triggers(&rules)?;
+        if self.compile_eagerly {
+            if let Some(Err(e)) = triggers.digit_set_result() {
+                return Err(e.clone());
+            }
+        }
         let max_window = rules.iter().map(|r| r.spec.max_len).max().unwrap_or(0);
         let packs = packs
             .iter()
