@@ -1,0 +1,32 @@
+'use strict'
+// The examples in examples/node run to completion and print no planted value. They need
+// `npm install` in examples/node (scripts/test-node.sh does it); skipped, saying so, otherwise.
+
+const { test } = require('node:test')
+const assert = require('node:assert/strict')
+const fs = require('node:fs')
+const path = require('node:path')
+const { execFileSync } = require('node:child_process')
+
+const DIR = path.resolve(__dirname, '..', '..', '..', 'examples', 'node')
+const installed = fs.existsSync(path.join(DIR, 'node_modules', 'scrubline'))
+const PLANTED = [
+  'jane.roe@example.org',
+  '4111 1111 1111 1111',
+  '536-22-8726',
+  'AKIAQ3EGRDVHXPAE7N2M',
+  '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',
+  '203.0.113.7',
+]
+
+for (const [file, expect] of [
+  ['http-prompt-gateway.js', /model saw: Draft a reply to \[EMAIL\]/],
+  ['pino-logger.js', /"email":"\[EMAIL\]"/],
+  ['scrub-folder.js', /4 files, 3 redacted/],
+]) {
+  test(`example ${file}`, { skip: !installed && 'run npm install in examples/node first' }, () => {
+    const out = execFileSync(process.execPath, [file], { cwd: DIR, timeout: 60_000, encoding: 'utf8' })
+    assert.match(out, expect)
+    for (const v of PLANTED) assert.ok(!out.includes(v), `${file} printed a planted value`)
+  })
+}
