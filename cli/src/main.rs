@@ -203,7 +203,7 @@ pub(crate) fn redact_stream<R: BufRead, W: Write>(
 ) -> Result<u64, Fail> {
     match kind {
         InputKind::Text => {
-            let mut sink = stream::RedactSink { out, found: 0 };
+            let mut sink = stream::RedactSink { out, found: 0, buf: String::new() };
             stream::run(scanner, input, &mut sink)?;
             Ok(sink.found)
         }

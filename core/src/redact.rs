@@ -39,13 +39,47 @@ pub(crate) fn apply<'t>(inner: &Inner, scratch: &mut Scratch, text: &'t str, can
     Cow::Owned(out)
 }
 
+/// Appends the redaction of `text` to `out` (reusing its allocation), with the same re-scan
+/// rounds as [`apply`]. Returns whether anything changed.
+pub(crate) fn apply_into(inner: &Inner, scratch: &mut Scratch, text: &str, cands: &[Candidate], out: &mut String) -> bool {
+    let base = out.len();
+    let Some(mut reps) = write_once(inner, text, cands, out) else {
+        out.push_str(text);
+        return false;
+    };
+    for _ in 0..MAX_ROUNDS {
+        let extra = rescan(inner, scratch, &out[base..], &reps);
+        if extra.is_empty() {
+            break;
+        }
+        let tail = out.split_off(base);
+        match write_once(inner, &tail, &extra, out) {
+            Some(r) => reps = r,
+            None => {
+                out.push_str(&tail);
+                break;
+            }
+        }
+    }
+    true
+}
+
 /// One pass: the new text and the spans of its replacements, or `None` if nothing changed.
 fn apply_once(inner: &Inner, text: &str, cands: &[Candidate]) -> Option<(String, Vec<(usize, usize)>)> {
+    let mut out = String::with_capacity(text.len());
+    let reps = write_once(inner, text, cands, &mut out)?;
+    Some((out, reps))
+}
+
+/// Writes one pass to the end of `out`; replacement spans are relative to where it started.
+/// `None` (and nothing written) when no candidate changes the text.
+fn write_once(inner: &Inner, text: &str, cands: &[Candidate], out: &mut String) -> Option<Vec<(usize, usize)>> {
     let acting = cands.iter().any(|c| inner.rules[c.rule as usize].action != Action::Report);
     if !acting {
         return None;
     }
-    let mut out = String::with_capacity(text.len());
+    let base = out.len();
+    out.reserve(text.len());
     let mut reps = Vec::new();
     let mut last = 0;
     for c in cands {
@@ -55,13 +89,13 @@ fn apply_once(inner: &Inner, text: &str, cands: &[Candidate]) -> Option<(String,
         }
         out.push_str(&text[last..c.start]);
         let value = &text[c.start..c.end];
-        let s = out.len();
-        write_replacement(&mut out, &rule.action, &rule.spec.entity, value, inner);
-        reps.push((s, out.len()));
+        let s = out.len() - base;
+        write_replacement(out, &rule.action, &rule.spec.entity, value, inner);
+        reps.push((s, out.len() - base));
         last = c.end;
     }
     out.push_str(&text[last..]);
-    Some((out, reps))
+    Some(reps)
 }
 
 /// Findings in the neighbourhoods of `reps`, skipping any that touch a neighbourhood's cut

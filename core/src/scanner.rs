@@ -182,6 +182,15 @@ impl Scanner {
         (out, raw.into_iter().map(|c| self.finding(c)).collect())
     }
 
+    /// Appends the redaction of `text` to `out`, reusing its allocation (for streams and
+    /// loops); returns the number of first-pass findings. Same output as [`Scanner::redact`].
+    pub fn redact_into(&self, text: &str, out: &mut String) -> usize {
+        let mut guard = self.inner.pool.get();
+        let raw = crate::engine::scan(&self.inner, &mut guard, text);
+        crate::redact::apply_into(&self.inner, &mut guard, text, &raw, out);
+        raw.len()
+    }
+
     /// Redacts every text of a batch on all cores (rayon), preserving order.
     pub fn redact_batch<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Vec<String> {
         use rayon::prelude::*;
