@@ -59,9 +59,9 @@ pub fn run<R: Read, S: Sink>(scanner: &Scanner, mut input: R, sink: &mut S) -> i
         let mut cut = if eof {
             buf.len()
         } else {
-            match memchr::memrchr(b'\n', &buf) {
+            match memchr::memrchr(b'\n', buf) {
                 Some(p) => p + 1,
-                None if buf.len() >= MAX_PENDING => split_point(&buf),
+                None if buf.len() >= MAX_PENDING => split_point(buf),
                 None => continue,
             }
         };

@@ -12,7 +12,8 @@ fn bin() -> Command {
 }
 
 fn run_stdin(args: &[&str], input: &[u8]) -> Output {
-    let mut child = bin().args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut child =
+        bin().args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     let mut stdin = child.stdin.take().unwrap();
     let data = input.to_vec();
     let writer = std::thread::spawn(move || stdin.write_all(&data));
@@ -166,6 +167,9 @@ fn rules_lists_every_rule_with_pack_and_examples() {
 
 #[test]
 fn actions_from_the_command_line() {
-    let out = run_stdin(&["redact", "--action", "EMAIL=mask:4", "--action", "US_SSN=remove"], format!("{EMAIL} {SSN}\n").as_bytes());
+    let out = run_stdin(
+        &["redact", "--action", "EMAIL=mask:4", "--action", "US_SSN=remove"],
+        format!("{EMAIL} {SSN}\n").as_bytes(),
+    );
     assert_eq!(String::from_utf8(out.stdout).unwrap(), "********************x.io \n");
 }

@@ -66,18 +66,14 @@ pub(crate) fn scan(inner: &Inner, scratch: &mut Scratch, text: &str) -> Vec<Cand
         windows.push((r, anchor.saturating_sub(spec.window_before), (anchor_end + spec.max_len).min(hay.len())));
     };
 
-    // Stage 1a: keywords. Restarting at match start + 1 finds every occurrence of every
-    // (folded) keyword while keeping the SIMD prefilter of leftmost-first search.
-    for set in &t.keywords {
-        let mut pos = 0;
-        while pos < hay.len() {
-            let Some(m) = set.ac.find(aho_corasick::Input::new(hay).span(pos..hay.len())) else { break };
-            for &r in &set.rules[m.pattern().as_usize()] {
-                push(windows, r, m.start(), m.end());
-            }
-            pos = m.start() + 1;
+    // Stage 1a: every occurrence of every keyword, one pass.
+    let kw = &t.keywords;
+    kw.literals.for_each(hay, |start, id| {
+        let klen = kw.literals.keyword_len(id);
+        for &r in &kw.rules[id] {
+            push(windows, r, start, start + klen);
         }
-    }
+    });
 
     // Stage 1b: digit clusters, screened by one multi-pattern DFA run *anchored* at each place
     // a value can start: every digit group of the cluster, and the few bytes before it that can
@@ -91,22 +87,31 @@ pub(crate) fn scan(inner: &Inner, scratch: &mut Scratch, text: &str) -> Vec<Cand
             if c.digits < t.digit_min {
                 continue;
             }
-            let end = (c.end + 2).min(hay.len());
             let mut try_start = |s: usize, windows: &mut Vec<(u32, usize, usize)>| {
                 patset.clear();
-                let input = Input::new(hay).span(s..end).anchored(Anchored::Yes);
+                // Anchored: the DFA stops as soon as no pattern can continue, so a long span
+                // costs nothing on a cluster that matches nothing.
+                let input = Input::new(hay).span(s..(s + t.digit_max_len).min(hay.len())).anchored(Anchored::Yes);
                 set.which_overlapping_matches_with(cache, &input, patset);
                 for pid in patset.iter() {
                     let r = t.digits[pid.as_usize()];
-                    if c.digits >= u32::from(rules[r as usize].spec.min_digits) {
-                        windows.push((r, s, end));
+                    let spec = &rules[r as usize].spec;
+                    if c.digits >= u32::from(spec.min_digits) {
+                        windows.push((r, s, (s + spec.max_len).min(hay.len())));
                     }
                 }
             };
+            // Value starts before the digits: `+44 …`, `(555) …`, `DE89 …`, `JK 48 …`,
+            // `Y-0395728-G`; separators are stepped over, other bytes end the walk.
             let mut k = c.start;
-            while k > 0 && c.start - k < t.digit_before && is_value_prefix(hay[k - 1]) {
+            while k > 0 && c.start - k < t.digit_before {
+                let b = hay[k - 1];
+                if is_value_prefix(b) {
+                    try_start(k - 1, windows);
+                } else if !matches!(b, b' ' | b'-' | b'.' | b'/') {
+                    break;
+                }
                 k -= 1;
-                try_start(k, windows);
             }
             try_start(c.start, windows);
             for i in c.start + 1..c.end {

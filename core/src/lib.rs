@@ -23,6 +23,7 @@
 mod engine;
 mod error;
 mod filters;
+mod literals;
 mod model;
 mod pack;
 mod redact;

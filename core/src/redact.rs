@@ -41,7 +41,13 @@ pub(crate) fn apply<'t>(inner: &Inner, scratch: &mut Scratch, text: &'t str, can
 
 /// Appends the redaction of `text` to `out` (reusing its allocation), with the same re-scan
 /// rounds as [`apply`]. Returns whether anything changed.
-pub(crate) fn apply_into(inner: &Inner, scratch: &mut Scratch, text: &str, cands: &[Candidate], out: &mut String) -> bool {
+pub(crate) fn apply_into(
+    inner: &Inner,
+    scratch: &mut Scratch,
+    text: &str,
+    cands: &[Candidate],
+    out: &mut String,
+) -> bool {
     let base = out.len();
     let Some(mut reps) = write_once(inner, text, cands, out) else {
         out.push_str(text);
@@ -66,6 +72,9 @@ pub(crate) fn apply_into(inner: &Inner, scratch: &mut Scratch, text: &str, cands
 
 /// One pass: the new text and the spans of its replacements, or `None` if nothing changed.
 fn apply_once(inner: &Inner, text: &str, cands: &[Candidate]) -> Option<(String, Vec<(usize, usize)>)> {
+    if cands.iter().all(|c| inner.rules[c.rule as usize].action == Action::Report) {
+        return None;
+    }
     let mut out = String::with_capacity(text.len());
     let reps = write_once(inner, text, cands, &mut out)?;
     Some((out, reps))

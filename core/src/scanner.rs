@@ -5,7 +5,6 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
-use aho_corasick::{AhoCorasick, MatchKind as AcMatchKind};
 use regex_automata::meta::{self, Regex};
 use regex_automata::util::pool::Pool;
 use regex_automata::util::syntax;
@@ -13,6 +12,7 @@ use regex_automata::MatchKind;
 
 use crate::engine::Scratch;
 use crate::error::{Error, ErrorKind};
+use crate::literals::Literals;
 use crate::model::{Action, Category, Finding, Sensitivity};
 use crate::pack::{default_packs, Pack, RuleSpec, Trigger};
 use crate::validators::Validator;
@@ -20,10 +20,6 @@ use crate::validators::Validator;
 /// Size limits for user-supplied regexes: compilation is bounded, search is linear.
 const NFA_SIZE_LIMIT: usize = 4 << 20;
 const DFA_CACHE_CAPACITY: usize = 512 << 10;
-/// Keywords per Aho-Corasick automaton. The SIMD (Teddy) prefilter accepts up to 128 but its
-/// false-candidate rate climbs past ~64 (measured: 155 keywords, 64 per automaton 716-856 MB/s,
-/// 100 per automaton 332-348 MB/s).
-const KEYWORDS_PER_AUTOMATON: usize = 64;
 
 /// A compiled rule.
 pub(crate) struct Rule {
@@ -45,14 +41,14 @@ impl Rule {
 }
 
 pub(crate) struct KeywordSet {
-    pub ac: AhoCorasick,
-    /// Rules to confirm for each pattern of `ac`.
+    pub literals: Literals,
+    /// Rules to confirm for each keyword of `literals`.
     pub rules: Vec<Vec<u32>>,
 }
 
 /// Rules grouped by trigger.
 pub(crate) struct Triggers {
-    pub keywords: Vec<KeywordSet>,
+    pub keywords: KeywordSet,
     /// Digit rules; `digit_set` pattern i is `digits[i]`'s regex.
     pub digits: Vec<u32>,
     /// Compiled on first use, like rule regexes.
@@ -60,6 +56,8 @@ pub(crate) struct Triggers {
     digit_patterns: Vec<String>,
     pub digit_min: u32,
     pub digit_before: usize,
+    /// Longest match of any digit rule.
+    pub digit_max_len: usize,
     pub at: Vec<u32>,
     pub hexcolon: Vec<u32>,
     pub upper: Vec<u32>,
@@ -518,8 +516,7 @@ fn visit_groups(hir: &regex_syntax::hir::Hir, f: &mut dyn FnMut(Option<&str>)) {
 }
 
 fn build_triggers(rules: &[Rule]) -> Result<Triggers, Error> {
-    // Keywords: a keyword that extends another keyword (`sk-ant-` after `sk-`) is folded into
-    // the shorter one, so a leftmost-first search restarted at every match start misses none.
+    // Keywords: rules sharing a keyword are confirmed together at each of its occurrences.
     let mut by_kw: HashMap<&str, Vec<u32>> = HashMap::new();
     let mut digits = Vec::new();
     let mut at = Vec::new();
@@ -541,31 +538,14 @@ fn build_triggers(rules: &[Rule]) -> Result<Triggers, Error> {
     }
     let mut kws: Vec<&str> = by_kw.keys().copied().collect();
     kws.sort_unstable();
-    let mut folded: Vec<(&str, Vec<u32>)> = Vec::new();
-    for k in kws {
-        let rules_k = by_kw[k].clone();
-        match folded.iter_mut().find(|(p, _)| k.starts_with(p)) {
-            Some((_, rs)) => {
-                for r in rules_k {
-                    if !rs.contains(&r) {
-                        rs.push(r);
-                    }
-                }
-            }
-            None => folded.push((k, rules_k)),
-        }
-    }
-    let mut keywords = Vec::new();
-    for chunk in folded.chunks(KEYWORDS_PER_AUTOMATON) {
-        let ac = AhoCorasick::builder()
-            .match_kind(AcMatchKind::LeftmostFirst)
-            .build(chunk.iter().map(|(k, _)| *k))
-            .map_err(|e| Error::new(ErrorKind::Pattern, format!("keyword automaton: {e}")))?;
-        keywords.push(KeywordSet { ac, rules: chunk.iter().map(|(_, r)| r.clone()).collect() });
-    }
+    let keywords = KeywordSet {
+        literals: Literals::new(kws.iter().map(|k| k.as_bytes())),
+        rules: kws.iter().map(|k| by_kw[k].clone()).collect(),
+    };
     let digit_patterns: Vec<String> = digits.iter().map(|&i| rules[i as usize].spec.regex.clone()).collect();
     let digit_min = digits.iter().map(|&i| u32::from(rules[i as usize].spec.min_digits)).min().unwrap_or(1).max(1);
     let digit_before = digits.iter().map(|&i| rules[i as usize].spec.window_before).max().unwrap_or(0);
+    let digit_max_len = digits.iter().map(|&i| rules[i as usize].spec.max_len).max().unwrap_or(0);
     Ok(Triggers {
         keywords,
         digits,
@@ -573,6 +553,7 @@ fn build_triggers(rules: &[Rule]) -> Result<Triggers, Error> {
         digit_patterns,
         digit_min,
         digit_before,
+        digit_max_len,
         at,
         hexcolon,
         upper,
