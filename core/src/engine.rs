@@ -114,9 +114,15 @@ pub(crate) fn scan(inner: &Inner, scratch: &mut Scratch, text: &str) -> Vec<Cand
                 k -= 1;
             }
             try_start(c.start, windows);
-            for i in c.start + 1..c.end {
-                if hay[i].is_ascii_digit() && !hay[i - 1].is_ascii_digit() {
-                    try_start(i, windows);
+            // Inside a cluster a value starts only after a space (`ref 12 4111 1111 …`), not
+            // after `-`, `.` or `/`, and only where enough digits remain.
+            let mut remaining = c.digits;
+            for i in c.start..c.end {
+                if hay[i].is_ascii_digit() {
+                    if i > c.start && hay[i - 1] == b' ' && remaining >= t.digit_min {
+                        try_start(i, windows);
+                    }
+                    remaining -= 1;
                 }
             }
         }
