@@ -51,7 +51,15 @@ pub fn is_placeholder(value: &str) -> bool {
         b"insert",
         b"<your",
     ];
-    if WORDS.iter().any(|w| contains_ci(b, w)) {
+    let mut lower = [0u8; 256];
+    let n = b.len().min(lower.len());
+    for (d, s) in lower.iter_mut().zip(&b[..n]) {
+        *d = s.to_ascii_lowercase();
+    }
+    let lower = &lower[..n];
+    if WORDS.iter().any(|w| memchr::memmem::find(lower, w).is_some())
+        || (b.len() > n && WORDS.iter().any(|w| contains_ci(b, w)))
+    {
         return true;
     }
     const EXACT: [&str; 14] = [
@@ -116,6 +124,16 @@ pub fn is_own_replacement(value: &str) -> bool {
     b.len() >= 2 && stars * 2 >= b.len()
 }
 
+/// Whether `h[i..j]` sits inside one of our labels (`[US_SSN]`): a label must not act as a
+/// context word, or redacting could make a neighbour detectable and break idempotence.
+fn inside_label(h: &[u8], i: usize, j: usize) -> bool {
+    let label = |b: &u8| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_';
+    let l = h[..i].iter().rposition(|b| !label(b));
+    let r = h[j..].iter().position(|b| !label(b)).map(|p| p + j);
+    matches!((l, r), (Some(l), Some(r)) if h[l] == b'[' && h[r] == b']')
+        && h[i..j].iter().all(|b| !b.is_ascii_lowercase())
+}
+
 /// Whether any of the lower-case `words` occurs (ASCII case-insensitively) in `hay` as a word:
 /// not glued to letters on either side (`ach` does not occur in `Cache`), where a camelCase or
 /// `snake_case` join counts as a boundary (`userSsn`, `customer_ssn`).
@@ -141,7 +159,7 @@ pub fn has_context(hay: &str, words: &[String]) -> bool {
                 || !last.is_ascii_alphabetic()
                 || !h[j].is_ascii_alphabetic()
                 || (last.is_ascii_lowercase() && h[j].is_ascii_uppercase());
-            left_ok && right_ok
+            left_ok && right_ok && !inside_label(h, i, j)
         })
     })
 }
@@ -177,6 +195,7 @@ mod tests {
         assert!(!has_context("Cache miss for key", &w("ach")));
         assert!(!has_context("lessn", &w("ssn")));
         assert!(has_context("aba#", &w("aba#")));
+        assert!(!has_context("[US_SSN] 123456789", &w("ssn")), "a label is not context");
     }
 
     #[test]

@@ -22,11 +22,14 @@ const MAX_ROUNDS: usize = 3;
 /// Applies the candidates' actions. Then, because a replacement can let a rule match that
 /// lost an overlap in the first pass (`password=hunter2!bob@x.org`: the email wins, the
 /// password rule then matches `hunter2!`), the neighbourhood of every replacement is scanned
-/// again until nothing new is found: redacting twice changes nothing, and the output holds
-/// no finding.
+/// again until nothing new is found: redacting twice changes nothing, and
+/// the output holds no finding. (Labels cannot supply context words: see `has_context`.)
 pub(crate) fn apply<'t>(inner: &Inner, scratch: &mut Scratch, text: &'t str, cands: &[Candidate]) -> Cow<'t, str> {
     let Some((mut out, mut reps)) = apply_once(inner, text, cands) else { return Cow::Borrowed(text) };
     for _ in 0..MAX_ROUNDS {
+        if reps.is_empty() {
+            break;
+        }
         let extra = rescan(inner, scratch, &out, &reps);
         match apply_once(inner, &out, &extra) {
             Some((o, r)) => {
@@ -54,6 +57,9 @@ pub(crate) fn apply_into(
         return false;
     };
     for _ in 0..MAX_ROUNDS {
+        if reps.is_empty() {
+            break;
+        }
         let extra = rescan(inner, scratch, &out[base..], &reps);
         if extra.is_empty() {
             break;
