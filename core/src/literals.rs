@@ -7,8 +7,6 @@
 //! the ~0.5% of positions that pass are looked up and compared in full. One pass, no
 //! allocation, every overlapping occurrence reported in order of position.
 
-use std::collections::HashMap;
-
 /// Filter size: 32 KiB of bytes fits the L1 cache; ~230 keywords set ~0.7% of entries.
 const FILTER_LEN: usize = 1 << 15;
 
@@ -16,8 +14,10 @@ const FILTER_LEN: usize = 1 << 15;
 pub(crate) struct Literals {
     /// Non-zero where some keyword's first three bytes hash to.
     filter: Box<[u8]>,
-    /// First three bytes (little-endian u32) -> keyword ids with that start.
-    by_prefix: HashMap<u32, Vec<u32>>,
+    /// Hash -> index into `buckets` (consulted only where the filter is set).
+    bucket_of: Box<[u16]>,
+    /// Keyword ids whose first three bytes share a hash.
+    buckets: Vec<Vec<u32>>,
     keywords: Vec<Box<[u8]>>,
 }
 
@@ -35,17 +35,22 @@ impl Literals {
     /// Builds the filter; every keyword must be at least 3 bytes long.
     pub(crate) fn new<I: IntoIterator<Item = S>, S: AsRef<[u8]>>(keywords: I) -> Literals {
         let mut filter = vec![0u8; FILTER_LEN].into_boxed_slice();
-        let mut by_prefix: HashMap<u32, Vec<u32>> = HashMap::new();
+        let mut bucket_of = vec![0u16; FILTER_LEN].into_boxed_slice();
+        let mut buckets: Vec<Vec<u32>> = Vec::new();
         let mut kws = Vec::new();
         for (i, k) in keywords.into_iter().enumerate() {
             let k = k.as_ref();
             debug_assert!(k.len() >= 3);
-            let key = key3(k[0], k[1], k[2]);
-            filter[hash(key)] = 1;
-            by_prefix.entry(key).or_default().push(i as u32);
+            let h = hash(key3(k[0], k[1], k[2]));
+            if filter[h] == 0 {
+                filter[h] = 1;
+                bucket_of[h] = buckets.len() as u16;
+                buckets.push(Vec::new());
+            }
+            buckets[usize::from(bucket_of[h])].push(i as u32);
             kws.push(k.to_vec().into_boxed_slice());
         }
-        Literals { filter, by_prefix, keywords: kws }
+        Literals { filter, bucket_of, buckets, keywords: kws }
     }
 
     /// Length of keyword `id`.
@@ -98,8 +103,8 @@ impl Literals {
 
     #[inline(never)]
     fn verify(&self, hay: &[u8], i: usize, f: &mut impl FnMut(usize, usize)) {
-        let Some(ids) = self.by_prefix.get(&key3(hay[i], hay[i + 1], hay[i + 2])) else { return };
-        for &id in ids {
+        let h = hash(key3(hay[i], hay[i + 1], hay[i + 2]));
+        for &id in &self.buckets[usize::from(self.bucket_of[h])] {
             let k = &self.keywords[id as usize];
             if hay[i..].starts_with(k) {
                 f(i, id as usize);
