@@ -56,6 +56,11 @@ fn ceil_char(text: &str, mut i: usize) -> usize {
 
 /// Scans `text`; returns accepted candidates sorted by start.
 pub(crate) fn scan(inner: &Inner, scratch: &mut Scratch, text: &str) -> Vec<Candidate> {
+    // Policy hook: deny-list matches added, allow-listed values dropped (policy.rs).
+    crate::policy::apply_lists(inner, text, scan_rules(inner, scratch, text))
+}
+
+fn scan_rules(inner: &Inner, scratch: &mut Scratch, text: &str) -> Vec<Candidate> {
     let hay = text.as_bytes();
     let t = &inner.triggers;
     let rules = &inner.rules;
@@ -106,8 +111,13 @@ pub(crate) fn scan(inner: &Inner, scratch: &mut Scratch, text: &str) -> Vec<Cand
             let mut k = c.start;
             while k > 0 && c.start - k < t.digit_before {
                 let b = hay[k - 1];
+                // Only where a word starts: letters glued to more letters (`sha256`,
+                // `x86_64`) begin no value that the word boundary of a rule would accept.
+                let word_start = k < 2 || !hay[k - 2].is_ascii_alphanumeric();
                 if is_value_prefix(b) {
-                    try_start(k - 1, windows);
+                    if word_start || !b.is_ascii_alphanumeric() {
+                        try_start(k - 1, windows);
+                    }
                 } else if !matches!(b, b' ' | b'-' | b'.' | b'/') {
                     break;
                 }
@@ -300,7 +310,7 @@ fn judge(inner: &Inner, rule: &Rule, r: u32, text: &str, ms: usize, vs: usize, v
 
 /// Keeps the best of overlapping candidates: higher priority, then confidence, then longer,
 /// then earlier. Returns them sorted by start.
-fn resolve_overlaps(mut cands: Vec<Candidate>) -> Vec<Candidate> {
+pub(crate) fn resolve_overlaps(mut cands: Vec<Candidate>) -> Vec<Candidate> {
     cands.sort_by(|a, b| {
         b.priority
             .cmp(&a.priority)
