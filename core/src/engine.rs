@@ -3,7 +3,7 @@
 
 use regex_automata::meta::Cache;
 use regex_automata::util::primitives::NonMaxUsize;
-use regex_automata::{Anchored, Input, PatternSet};
+use regex_automata::{Anchored, Input};
 
 use crate::filters::{has_context, is_own_replacement, is_placeholder, shannon_entropy};
 use crate::pack::Trigger;
@@ -25,10 +25,50 @@ pub(crate) struct Candidate {
 #[derive(Default)]
 pub(crate) struct Scratch {
     caches: Vec<Option<Cache>>,
-    set_cache: Option<Cache>,
-    patset: Option<PatternSet>,
+    set_cache: Option<regex_automata::hybrid::dfa::Cache>,
     windows: Vec<(u32, usize, usize)>,
     slots: Vec<Option<NonMaxUsize>>,
+}
+
+/// Walks the digit-rule DFA anchored at `s` and reports every pattern that matches a prefix of
+/// `hay[s..end]`. Matches show one byte late in a lazy DFA, hence the final step on the byte
+/// after the span (or end of input).
+#[inline]
+fn screen_digits(
+    dfa: &regex_automata::hybrid::dfa::DFA,
+    cache: &mut regex_automata::hybrid::dfa::Cache,
+    hay: &[u8],
+    s: usize,
+    end: usize,
+    found: &mut dyn FnMut(usize),
+) -> Result<(), ()> {
+    let input = Input::new(hay).span(s..end).anchored(Anchored::Yes);
+    let mut sid = dfa.start_state_forward(cache, &input).map_err(|_| ())?;
+    let mut report = |sid: regex_automata::hybrid::LazyStateID, cache: &regex_automata::hybrid::dfa::Cache| {
+        for i in 0..dfa.match_len(cache, sid) {
+            found(dfa.match_pattern(cache, sid, i).as_usize());
+        }
+    };
+    for &b in &hay[s..end] {
+        sid = dfa.next_state(cache, sid, b).map_err(|_| ())?;
+        if sid.is_tagged() {
+            if sid.is_match() {
+                report(sid, cache);
+            } else if sid.is_dead() {
+                return Ok(());
+            } else if sid.is_quit() || sid.is_unknown() {
+                return Err(());
+            }
+        }
+    }
+    sid = if end < hay.len() { dfa.next_state(cache, sid, hay[end]) } else { dfa.next_eoi_state(cache, sid) }
+        .map_err(|_| ())?;
+    if sid.is_match() {
+        report(sid, cache);
+    } else if sid.is_quit() {
+        return Err(());
+    }
+    Ok(())
 }
 
 /// A byte that can start a value just before its digits: `+44…`, `(555)…`, `DE89…`.
@@ -87,22 +127,23 @@ fn scan_rules(inner: &Inner, scratch: &mut Scratch, text: &str) -> Vec<Candidate
     // determinization was 30% of the run time on logs).
     if let Some(set) = t.digit_set() {
         let cache = scratch.set_cache.get_or_insert_with(|| set.create_cache());
-        let patset = scratch.patset.get_or_insert_with(|| PatternSet::new(set.pattern_len()));
         for c in DigitClusters::new(hay) {
             if c.digits < t.digit_min {
                 continue;
             }
             let mut try_start = |s: usize, windows: &mut Vec<(u32, usize, usize)>| {
-                patset.clear();
-                // Anchored: the DFA stops as soon as no pattern can continue, so a long span
-                // costs nothing on a cluster that matches nothing.
-                let input = Input::new(hay).span(s..(s + t.digit_max_len).min(hay.len())).anchored(Anchored::Yes);
-                set.which_overlapping_matches_with(cache, &input, patset);
-                for pid in patset.iter() {
-                    let r = t.digits[pid.as_usize()];
+                let end = (s + t.digit_max_len).min(hay.len());
+                let push_rule = |pid: usize, windows: &mut Vec<(u32, usize, usize)>| {
+                    let r = t.digits[pid];
                     let spec = &rules[r as usize].spec;
                     if c.digits >= u32::from(spec.min_digits) {
                         windows.push((r, s, (s + spec.max_len).min(hay.len())));
+                    }
+                };
+                if screen_digits(set, cache, hay, s, end, &mut |pid| push_rule(pid, windows)).is_err() {
+                    // The lazy DFA gave up (cache thrash or a quit byte): confirm every rule.
+                    for pid in 0..t.digits.len() {
+                        push_rule(pid, windows);
                     }
                 }
             };

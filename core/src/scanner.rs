@@ -7,7 +7,9 @@ use std::sync::{Arc, OnceLock};
 
 use regex_automata::meta::{self, Regex};
 use regex_automata::util::pool::Pool;
+use regex_automata::nfa::thompson;
 use regex_automata::util::syntax;
+use regex_automata::hybrid;
 use regex_automata::MatchKind;
 
 use crate::engine::Scratch;
@@ -52,7 +54,7 @@ pub(crate) struct Triggers {
     /// Digit rules; `digit_set` pattern i is `digits[i]`'s regex.
     pub digits: Vec<u32>,
     /// Compiled on first use, like rule regexes.
-    digit_set: OnceLock<Result<Regex, Error>>,
+    digit_set: OnceLock<Result<hybrid::dfa::DFA, Error>>,
     digit_patterns: Vec<String>,
     pub digit_min: u32,
     pub digit_before: usize,
@@ -65,11 +67,11 @@ pub(crate) struct Triggers {
 
 impl Triggers {
     /// The multi-pattern DFA screening digit clusters, if there are digit rules.
-    pub fn digit_set(&self) -> Option<&Regex> {
+    pub fn digit_set(&self) -> Option<&hybrid::dfa::DFA> {
         self.digit_set_result().and_then(|r| r.as_ref().ok())
     }
 
-    fn digit_set_result(&self) -> Option<&Result<Regex, Error>> {
+    fn digit_set_result(&self) -> Option<&Result<hybrid::dfa::DFA, Error>> {
         if self.digits.is_empty() {
             return None;
         }
@@ -560,15 +562,18 @@ fn build_triggers(rules: &[Rule]) -> Result<Triggers, Error> {
     })
 }
 
-fn build_digit_set(patterns: &[String]) -> Result<Regex, Error> {
-    Regex::builder()
+/// The digit rules as one lazy DFA reporting every pattern that matches (anchored use only).
+/// Driven byte by byte by the engine: through `meta::Regex` each screening call cost about
+/// twice as much, most of it call overhead on spans of a few bytes.
+fn build_digit_set(patterns: &[String]) -> Result<hybrid::dfa::DFA, Error> {
+    hybrid::dfa::DFA::builder()
         .syntax(syntax_config())
+        .thompson(thompson::Config::new().nfa_size_limit(Some(NFA_SIZE_LIMIT * 4)))
         .configure(
-            meta::Config::new()
+            hybrid::dfa::DFA::config()
                 .match_kind(MatchKind::All)
-                .nfa_size_limit(Some(NFA_SIZE_LIMIT * 4))
-                .hybrid_cache_capacity(DFA_CACHE_CAPACITY * 4)
-                .which_captures(regex_automata::nfa::thompson::WhichCaptures::Implicit),
+                .cache_capacity(DFA_CACHE_CAPACITY * 4)
+                .skip_cache_capacity_check(true),
         )
         .build_many(patterns)
         .map_err(|e| Error::new(ErrorKind::Pattern, format!("digit rule set: {e}")))
