@@ -117,8 +117,19 @@ impl Iterator for HexColonClusters<'_> {
         let hay = self.hay;
         while self.pos < hay.len() {
             let c = memchr::memchr(b':', &hay[self.pos..])? + self.pos;
+            // A qualifying span has a second colon within a group's length (4 hex digits) of
+            // its first one; most colons in text (`key: value`, `12:34` then space) do not.
+            let near = &hay[c + 1..(c + 6).min(hay.len())];
+            match near.iter().position(|&b| b == b':') {
+                Some(p) if near[..p].iter().all(u8::is_ascii_hexdigit) => {}
+                _ => {
+                    self.pos = c + 1;
+                    continue;
+                }
+            }
+            // The first colon of an address follows at most one group (4 hex digits).
             let mut s = c;
-            while s > 0 && is_hexcolon(hay[s - 1]) && c - s < 45 {
+            while s > 0 && is_hexcolon(hay[s - 1]) && c - s < 4 {
                 s -= 1;
             }
             let mut e = c;
