@@ -8,7 +8,7 @@ use regex_automata::{Anchored, Input};
 use crate::filters::{has_context, is_own_replacement, is_placeholder, shannon_entropy};
 use crate::pack::Trigger;
 use crate::scanner::{Inner, Rule};
-use crate::triggers::{upper_digit_positions, DigitClusters, HexColonClusters};
+use crate::triggers::{is_upper_start, DigitClusters, HexColonClusters};
 
 /// A confirmed finding before conversion to the public type.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -125,9 +125,17 @@ fn scan_rules(inner: &Inner, scratch: &mut Scratch, text: &str) -> Vec<Candidate
     // belong to a value (`+`, `(`, letters of an IBAN or an ID prefix). An unanchored
     // overlapping search over the same bytes explodes the lazy DFA's state count (measured:
     // determinization was 30% of the run time on logs).
-    if let Some(set) = t.digit_set() {
-        let cache = scratch.set_cache.get_or_insert_with(|| set.create_cache());
+    // One pass over digit clusters serves both digit rules and the upper-case + digit trigger.
+    let digit_set = t.digit_set();
+    if digit_set.is_some() || !t.upper.is_empty() {
+        let mut cache = digit_set.map(|set| scratch.set_cache.get_or_insert_with(|| set.create_cache()));
         for c in DigitClusters::new(hay) {
+            if !t.upper.is_empty() && is_upper_start(hay, c.start) {
+                for &r in &t.upper {
+                    push(windows, r, c.start - 1, c.start);
+                }
+            }
+            let (Some(set), Some(cache)) = (digit_set, cache.as_deref_mut()) else { continue };
             if c.digits < t.digit_min {
                 continue;
             }
@@ -167,13 +175,13 @@ fn scan_rules(inner: &Inner, scratch: &mut Scratch, text: &str) -> Vec<Candidate
             try_start(c.start, windows);
             // Inside a cluster a value starts only after a space (`ref 12 4111 1111 …`), not
             // after `-`, `.` or `/`, and only where enough digits remain.
-            let mut remaining = c.digits;
-            for i in c.start..c.end {
+            for sp in memchr::memchr_iter(b' ', &hay[c.start..c.end]) {
+                let i = c.start + sp + 1;
                 if hay[i].is_ascii_digit() {
-                    if i > c.start && hay[i - 1] == b' ' && remaining >= t.digit_min {
+                    let remaining = hay[i..c.end].iter().filter(|b| b.is_ascii_digit()).count();
+                    if remaining >= t.digit_min as usize {
                         try_start(i, windows);
                     }
-                    remaining -= 1;
                 }
             }
         }
@@ -191,13 +199,6 @@ fn scan_rules(inner: &Inner, scratch: &mut Scratch, text: &str) -> Vec<Candidate
         for (s, e) in HexColonClusters::new(hay) {
             for &r in &t.hexcolon {
                 windows.push((r, s.saturating_sub(1), (e + 1).min(hay.len())));
-            }
-        }
-    }
-    if !t.upper.is_empty() {
-        for p in upper_digit_positions(hay) {
-            for &r in &t.upper {
-                push(windows, r, p, p + 1);
             }
         }
     }

@@ -5,11 +5,11 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
-use regex_automata::meta::{self, Regex};
-use regex_automata::util::pool::Pool;
-use regex_automata::nfa::thompson;
-use regex_automata::util::syntax;
 use regex_automata::hybrid;
+use regex_automata::meta::{self, Regex};
+use regex_automata::nfa::thompson;
+use regex_automata::util::pool::Pool;
+use regex_automata::util::syntax;
 use regex_automata::MatchKind;
 
 use crate::engine::Scratch;

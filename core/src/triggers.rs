@@ -153,18 +153,14 @@ impl Iterator for HexColonClusters<'_> {
     }
 }
 
-/// Positions of an ASCII upper-case letter directly followed by a digit, where the letter
-/// starts a word or follows another upper-case letter (`S1234567D`, `DE89…`, `ABCDE1234F`), so
-/// the `T` of an ISO timestamp (`2026-11-02T09:14`) is not one.
-pub(crate) fn upper_digit_positions(hay: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    DigitClusters::new(hay)
-        .filter(move |c| {
-            let p = c.start;
-            p > 0
-                && hay[p - 1].is_ascii_uppercase()
-                && (p < 2 || !hay[p - 2].is_ascii_alphanumeric() || hay[p - 2].is_ascii_uppercase())
-        })
-        .map(|c| c.start - 1)
+/// Whether the digit at `p` follows an ASCII upper-case letter that starts a word or follows
+/// another upper-case letter (`S1234567D`, `DE89…`, `ABCDE1234F`), so the `T` of an ISO
+/// timestamp (`2026-11-02T09:14`) does not count.
+#[inline]
+pub(crate) fn is_upper_start(hay: &[u8], p: usize) -> bool {
+    p > 0
+        && hay[p - 1].is_ascii_uppercase()
+        && (p < 2 || !hay[p - 2].is_ascii_alphanumeric() || hay[p - 2].is_ascii_uppercase())
 }
 
 #[cfg(test)]
