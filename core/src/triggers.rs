@@ -117,6 +117,22 @@ impl Iterator for HexColonClusters<'_> {
         let hay = self.hay;
         while self.pos < hay.len() {
             let c = memchr::memchr(b':', &hay[self.pos..])? + self.pos;
+            // Clock times (`09:14:05`, the most common colons in logs) are skipped outright.
+            let d = |i: usize| hay.get(i).is_some_and(u8::is_ascii_digit);
+            if c >= 2
+                && d(c - 2)
+                && d(c - 1)
+                && d(c + 1)
+                && d(c + 2)
+                && hay.get(c + 3) == Some(&b':')
+                && d(c + 4)
+                && d(c + 5)
+                && !hay.get(c + 6).is_some_and(|&b| b == b':' || b.is_ascii_hexdigit())
+                && !(c >= 3 && (hay[c - 3] == b':' || hay[c - 3].is_ascii_hexdigit()))
+            {
+                self.pos = c + 6;
+                continue;
+            }
             // A qualifying span has a second colon within a group's length (4 hex digits) of
             // its first one; most colons in text (`key: value`, `12:34` then space) do not.
             let near = &hay[c + 1..(c + 6).min(hay.len())];
