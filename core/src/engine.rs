@@ -127,12 +127,18 @@ fn scan_rules(inner: &Inner, scratch: &mut Scratch, text: &str) -> Vec<Candidate
     // determinization was 30% of the run time on logs).
     // One pass over digit clusters serves both digit rules and the upper-case + digit trigger.
     let digit_set = t.digit_set();
-    if digit_set.is_some() || !t.upper.is_empty() {
+    if digit_set.is_some() || !t.upper.is_empty() || !t.dotted.is_empty() {
         let mut cache = digit_set.map(|set| scratch.set_cache.get_or_insert_with(|| set.create_cache()));
         for c in DigitClusters::new(hay) {
             if !t.upper.is_empty() && is_upper_start(hay, c.start) {
                 for &r in &t.upper {
                     push(windows, r, c.start - 1, c.start);
+                }
+            }
+            if !t.dotted.is_empty() && c.digits >= 4 && memchr::memchr_iter(b'.', &hay[c.start..c.end]).nth(2).is_some()
+            {
+                for &r in &t.dotted {
+                    push(windows, r, c.start, c.start + 1);
                 }
             }
             let (Some(set), Some(cache)) = (digit_set, cache.as_deref_mut()) else { continue };

@@ -41,6 +41,8 @@ pub enum Trigger {
     HexColon,
     /// An ASCII upper-case letter followed by a digit.
     Upper,
+    /// A digit cluster joined by three or more dots (IPv4 addresses, dotted identifiers).
+    Dotted,
 }
 
 /// One rule of a pack, as written (validated, not yet compiled).
@@ -244,7 +246,8 @@ fn validate_rule(raw: RawRule, pack: &str, source: &str, line: usize) -> Result<
         Some("at") => Trigger::At,
         Some("hexcolon") => Trigger::HexColon,
         Some("upper") => Trigger::Upper,
-        Some(other) => return Err(bad(format!("unknown trigger `{other}` (digits, at, hexcolon, upper)"))),
+        Some("dotted") => Trigger::Dotted,
+        Some(other) => return Err(bad(format!("unknown trigger `{other}` (digits, dotted, at, hexcolon, upper)"))),
     };
     if trigger == Trigger::Keywords && raw.keywords.is_empty() {
         return Err(bad("a rule needs `keywords` or a `trigger`".into()));
@@ -282,7 +285,7 @@ fn validate_rule(raw: RawRule, pack: &str, source: &str, line: usize) -> Result<
     }
     let window_before = raw.window_before.unwrap_or(match trigger {
         Trigger::Keywords => max_len,
-        Trigger::Digits | Trigger::Upper => 8,
+        Trigger::Digits | Trigger::Upper | Trigger::Dotted => 8,
         Trigger::At => 64,
         Trigger::HexColon => 40,
     });

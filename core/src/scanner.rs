@@ -63,6 +63,7 @@ pub(crate) struct Triggers {
     pub at: Vec<u32>,
     pub hexcolon: Vec<u32>,
     pub upper: Vec<u32>,
+    pub dotted: Vec<u32>,
 }
 
 impl Triggers {
@@ -524,6 +525,7 @@ fn build_triggers(rules: &[Rule]) -> Result<Triggers, Error> {
     let mut at = Vec::new();
     let mut hexcolon = Vec::new();
     let mut upper = Vec::new();
+    let mut dotted = Vec::new();
     for (i, r) in rules.iter().enumerate() {
         let i = i as u32;
         match r.spec.trigger {
@@ -536,6 +538,7 @@ fn build_triggers(rules: &[Rule]) -> Result<Triggers, Error> {
             Trigger::At => at.push(i),
             Trigger::HexColon => hexcolon.push(i),
             Trigger::Upper => upper.push(i),
+            Trigger::Dotted => dotted.push(i),
         }
     }
     let mut kws: Vec<&str> = by_kw.keys().copied().collect();
@@ -559,6 +562,7 @@ fn build_triggers(rules: &[Rule]) -> Result<Triggers, Error> {
         at,
         hexcolon,
         upper,
+        dotted,
     })
 }
 
