@@ -96,11 +96,6 @@ fn ceil_char(text: &str, mut i: usize) -> usize {
 
 /// Scans `text`; returns accepted candidates sorted by start.
 pub(crate) fn scan(inner: &Inner, scratch: &mut Scratch, text: &str) -> Vec<Candidate> {
-    // Policy hook: deny-list matches added, allow-listed values dropped (policy.rs).
-    crate::policy::apply_lists(inner, text, scan_rules(inner, scratch, text))
-}
-
-fn scan_rules(inner: &Inner, scratch: &mut Scratch, text: &str) -> Vec<Candidate> {
     let hay = text.as_bytes();
     let t = &inner.triggers;
     let rules = &inner.rules;
