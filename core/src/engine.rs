@@ -5,7 +5,7 @@ use regex_automata::meta::Cache;
 use regex_automata::util::primitives::NonMaxUsize;
 use regex_automata::{Anchored, Input};
 
-use crate::filters::{has_context, is_own_replacement, is_placeholder, shannon_entropy};
+use crate::filters::{has_context, inside_label, is_own_replacement, is_placeholder, shannon_entropy};
 use crate::pack::Trigger;
 use crate::scanner::{Inner, Rule};
 use crate::triggers::{is_upper_start, DigitClusters, HexColonClusters};
@@ -110,6 +110,10 @@ pub(crate) fn scan(inner: &Inner, scratch: &mut Scratch, text: &str) -> Vec<Cand
     let kw = &t.keywords;
     kw.literals.for_each(hay, |start, id| {
         let klen = kw.literals.keyword_len(id);
+        // `PASSPORT` inside our own `[US_PASSPORT]` label is no keyword.
+        if start > 0 && hay[start - 1] != b'[' && inside_label(hay, start, start + klen) {
+            return;
+        }
         for &r in &kw.rules[id] {
             push(windows, r, start, start + klen);
         }
@@ -318,6 +322,11 @@ fn judge(inner: &Inner, rule: &Rule, r: u32, text: &str, ms: usize, vs: usize, v
     let spec = &rule.spec;
     let value = text.get(vs..ve)?;
     if is_own_replacement(value) {
+        return None;
+    }
+    // A match whose context part starts inside one of our labels would let redaction create
+    // findings (`[US_PASSPORT] 650554189`): labels are never context.
+    if ms < vs && inside_label(text.as_bytes(), ms, ms + 1) {
         return None;
     }
     if let Some(v) = spec.validator {

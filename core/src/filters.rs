@@ -126,10 +126,14 @@ pub fn is_own_replacement(value: &str) -> bool {
 
 /// Whether `h[i..j]` sits inside one of our labels (`[US_SSN]`): a label must not act as a
 /// context word, or redacting could make a neighbour detectable and break idempotence.
-fn inside_label(h: &[u8], i: usize, j: usize) -> bool {
+pub(crate) fn inside_label(h: &[u8], i: usize, j: usize) -> bool {
+    // Types are at most 64 bytes, so a label is never longer: the scan is bounded.
+    const MAX: usize = 66;
     let label = |b: &u8| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_';
-    let l = h[..i].iter().rposition(|b| !label(b));
-    let r = h[j..].iter().position(|b| !label(b)).map(|p| p + j);
+    let lo = i.saturating_sub(MAX);
+    let hi = (j + MAX).min(h.len());
+    let l = h[lo..i].iter().rposition(|b| !label(b)).map(|p| p + lo);
+    let r = h[j..hi].iter().position(|b| !label(b)).map(|p| p + j);
     matches!((l, r), (Some(l), Some(r)) if h[l] == b'[' && h[r] == b']')
         && h[i..j].iter().all(|b| !b.is_ascii_lowercase())
 }

@@ -76,3 +76,16 @@ proptest! {
         prop_assert!(matches!(twice, Cow::Borrowed(_)));
     }
 }
+
+/// Fuzzer finds, kept as regressions (`fuzz/artifacts`): redaction must be idempotent.
+#[test]
+fn fuzz_regressions_are_idempotent() {
+    let cases: &[&[u8]] = &[include_bytes!("regressions/crash-3e86fa49.bin")];
+    let s = scanner();
+    for data in cases {
+        let text = String::from_utf8_lossy(data);
+        let once = s.redact(&text).into_owned();
+        assert_eq!(s.redact(&once), once);
+        assert_eq!(s.findings(&once).len(), 0);
+    }
+}
