@@ -13,8 +13,9 @@ export type Category = 'pii' | 'financial' | 'network' | 'national_id' | 'secret
 export type Sensitivity = 'low' | 'medium' | 'high' | 'critical'
 
 /** What to do with a finding: `label` (`[EMAIL]`, the default), `mask` / `mask:N` (keep the last
- * 4 / N characters), `pseudonym` (`<EMAIL_9f3a…>`, needs `key`), `remove`, `report` (detect only). */
-export type Action = 'label' | 'mask' | `mask:${number}` | 'pseudonym' | 'remove' | 'report'
+ * 4 / N characters), `pseudonym` (`<EMAIL_9f3a…>`, needs `key`), `tokenize` (`<EMAIL_1>` from a
+ * vault in `scanner.tokenize`; a label without one), `remove`, `report` (detect only). */
+export type Action = 'label' | 'mask' | `mask:${number}` | 'pseudonym' | 'tokenize' | 'remove' | 'report'
 
 /**
  * One detected sensitive value. It never holds the value itself.
@@ -58,6 +59,11 @@ export interface ScannerOptions {
   threshold?: number
   /** Load the embedded default packs (default true). */
   defaultPacks?: boolean
+  /** A policy (docs/policy.md): a TOML file path, TOML source (a string with a newline),
+   * `{ toml }` or `{ path }`. The other options override it. */
+  policy?: string | URL | { toml: string } | { path: string }
+  /** Apply this tenant's overlay of the policy (`[tenant.NAME]`). */
+  tenant?: string
 }
 
 /** A rule of a scanner. */
@@ -118,11 +124,149 @@ export declare class Scanner {
   redactBatchAsync(inputs: Iterable<string>): Promise<string[]>
   redactBatchAsync(inputs: Iterable<Input>): Promise<Array<string | Buffer>>
   scanBatchAsync(inputs: Iterable<Input>): Promise<Finding[][]>
+  /**
+   * `text` with every finding replaced by its placeholder in `vault` (`<EMAIL_1>`): the same
+   * value (normalized: email case, number separators) always gets the same placeholder in a
+   * vault. Findings under `pseudonym` keep their keyed pseudonym, recorded in the vault so it
+   * restores too; `report` findings stay. The same string when nothing changed.
+   */
+  tokenize(text: string, vault: Vault): string
+  /**
+   * A model's answer, scanned and restored in one call. Detection runs first: every sensitive
+   * value in `text` is tokenized into `vault`; then the placeholders the vault held before the
+   * call are restored. Values the conversation knew appear in clear; new ones (a secret the
+   * model invented) stay replaced by new placeholders, recorded in the vault.
+   */
+  redactOutput(text: string, vault: Vault): string
   /** The active rules. */
   rules(): RuleInfo[]
   /** The packs this scanner was built from. */
   packs(): PackInfo[]
+  /** The audit report of scanning `text`: never a value (see docs/report-schema.md). */
+  report(text: string): Report
+  /** The redaction and its report, from one scan. */
+  redactWithReport(text: string): { redacted: string; report: Report }
+  /** Categories present in `text` and its highest sensitivity. */
+  classify(text: string): Classification
+  /** A JSON document redacted structurally: JSON text in, JSON text out; a value in, a value out. */
+  redactJson(doc: string): string
+  redactJson<T>(doc: T): T
+  /** JSON lines, each redacted as a JSON document (a line that is not JSON: as text). */
+  redactJsonLines(text: string): string
 }
+
+/** Categories present in a text and its highest sensitivity. */
+export interface Classification {
+  categories: Category[]
+  types: string[]
+  sensitivity: Sensitivity | null
+  findings: number
+}
+
+/** One finding of a report: ids, span and a keyed fingerprint, never the value. */
+export interface ReportFinding {
+  input: number
+  rule: string
+  type: string
+  category: Category
+  sensitivity: Sensitivity
+  action: string
+  /** UTF-8 byte offsets in the input (in the string value, for JSON). */
+  start: number
+  end: number
+  line?: number
+  path?: string
+  confidence: number
+  /** 16 hex digits of HMAC-SHA256 over the normalized value. */
+  fingerprint: string
+}
+
+/** An audit report (schema `scrubline.report/1`, docs/report-schema.md). */
+export interface Report {
+  schema: string
+  policy: {
+    id: string
+    version: string
+    hash: string
+    tenant: string | null
+    dictionaries: Array<{ id: string; terms: number; file_hash: string | null }>
+  } | null
+  packs: Array<{ id: string; version: string }>
+  fingerprints: { algorithm: string; version: string; bits: number; key: 'configured' | 'ephemeral' }
+  inputs: Array<{ index: number; name?: string; bytes: number; findings: number }>
+  total: number
+  by_rule: Record<string, number>
+  by_type: Record<string, number>
+  by_category: Record<string, number>
+  by_action: Record<string, number>
+  highest_sensitivity: Sensitivity | null
+  findings: ReportFinding[]
+}
+
+/**
+ * Redacts a stream chunk by chunk: `push` returns the redacted text that became final, `finish`
+ * the rest; together they equal `scanner.redact` of the whole input, even when a value is split
+ * across chunks. Memory stays bounded.
+ */
+export declare class StreamRedactor {
+  constructor(scanner: Scanner)
+  push(chunk: string): string
+  finish(): string
+  /** UTF-8 bytes held back so far. */
+  readonly pending: number
+}
+
+/** Categories present in `text` and its highest sensitivity (default packs, or `options`). */
+export declare function classify(text: string, options?: ScannerOptions): Classification
+
+/** Bytes input for keys and exported vaults. */
+export type Bytes = Uint8Array | ArrayBufferView | ArrayBuffer
+
+/**
+ * Placeholder <-> value store of one conversation, filled by `scanner.tokenize`. Safe under
+ * concurrent calls; entries are only added; inspecting it shows the count, never contents.
+ */
+export declare class Vault {
+  constructor()
+  /** A vault from `export`'s output with the same 32-byte key.
+   * @throws {VaultError} for a wrong key, changed data or something that is not a vault. */
+  static load(blob: Bytes, key: Bytes): Vault
+  /** Number of placeholders held. */
+  readonly size: number
+  /**
+   * `text` with this vault's placeholders replaced by their values. Tolerates model mangling:
+   * any case (`<email_1>`), missing brackets (`EMAIL_1`), up to three spaces inside both
+   * brackets (`< EMAIL_1 >`); look-alikes (`<EMAIL_12>` when only `EMAIL_1` exists,
+   * `XEMAIL_1Y`) stay. The same string when there was nothing to restore.
+   */
+  restore(text: string): string
+  /** The vault encrypted (XChaCha20-Poly1305, random nonce) with `key`, 32 bytes
+   * (e.g. `crypto.randomBytes(32)`). @throws {VaultError} for a key of another length. */
+  export(key: Bytes): Buffer
+}
+
+/**
+ * Restores a model's streamed answer delta by delta. `push` returns the restored text ready to
+ * emit, holding back only a suffix that could still become a placeholder (at most 7 bytes more
+ * than the vault's longest `TYPE_ID`); `finish` flushes it and readies the restorer for a new
+ * stream. Joined, the output equals `vault.restore` of the whole answer, however it was split.
+ */
+export declare class Restorer {
+  constructor(vault: Vault)
+  push(delta: string): string
+  finish(): string
+  /** UTF-8 bytes held back now. */
+  readonly heldBack: number
+}
+
+/** Restored text of a stream of string deltas, as early as possible (never an empty string). */
+export declare function restoreStream(
+  deltas: AsyncIterable<string> | Iterable<string>,
+  vault: Vault,
+): AsyncGenerator<string, void, undefined>
+/** A web `TransformStream` of strings that restores placeholders (put a `TextDecoderStream`
+ * before it for bytes). */
+export declare function restoreTransform(vault: Vault): TransformStream<string, string>
 
 /** Redacts with the embedded default packs, or with a scanner built from `options` (kept in a
  * small cache; build a `Scanner` yourself for anything repeated). */

@@ -4,6 +4,7 @@
 // path to one native call.
 
 const fs = require('node:fs')
+const util = require('node:util')
 const errors = require('./errors.js')
 
 const { fromNative, makeError, PolicyError } = errors
@@ -100,6 +101,8 @@ const OPTION_NAMES = new Set([
   'scope',
   'threshold',
   'defaultPacks',
+  'policy',
+  'tenant',
 ])
 
 /** The native form of ScannerOptions. Unknown names are refused: a typo must not silently
@@ -132,6 +135,19 @@ function nativeOptions(o) {
     out.threshold = o.threshold
   }
   if (o.defaultPacks != null) out.defaultPacks = Boolean(o.defaultPacks)
+  if (o.policy != null) {
+    // TOML source (a string with a newline, or { toml }), else a file path.
+    const p = o.policy
+    if (typeof p === 'string' && p.includes('\n')) out.policy = p
+    else if (typeof p === 'string' || p instanceof URL) out.policyPath = String(p instanceof URL ? p.pathname : p)
+    else if (p && typeof p === 'object' && typeof p.toml === 'string') out.policy = p.toml
+    else if (p && typeof p === 'object' && typeof p.path === 'string') out.policyPath = p.path
+    else throw new TypeError('policy must be a file path, TOML source, { toml } or { path }')
+  }
+  if (o.tenant != null) {
+    if (typeof o.tenant !== 'string') throw new TypeError('tenant must be a string')
+    out.tenant = o.tenant
+  }
   return out
 }
 
@@ -190,6 +206,7 @@ class Scanner {
       throw fromNative(e)
     }
     this.#rules = this.#native.rules()
+    nativeOf.set(this, this.#native)
   }
 
   /** `input` with every finding replaced per its action. A string gives a string (the same
@@ -321,6 +338,32 @@ class Scanner {
     return batchFindings(flat, this.#rules, xs.length)
   }
 
+  /** `text` with every finding replaced by its placeholder in `vault` (`<EMAIL_1>`); the same
+   * string when nothing changed. */
+  tokenize(text, vault) {
+    const v = nativeVault(vault)
+    if (typeof text !== 'string') throw new TypeError('text must be a string')
+    try {
+      const out = this.#native.tokenize(text, v)
+      return out === null ? text : out
+    } catch (e) {
+      throw fromNative(e)
+    }
+  }
+
+  /** A model's answer: new sensitive values tokenized into `vault` (and left as placeholders),
+   * the placeholders `vault` already held restored. */
+  redactOutput(text, vault) {
+    const v = nativeVault(vault)
+    if (typeof text !== 'string') throw new TypeError('text must be a string')
+    try {
+      const out = this.#native.redactOutput(text, v)
+      return out === null ? text : out
+    } catch (e) {
+      throw fromNative(e)
+    }
+  }
+
   /** The active rules: id, name, type, category, sensitivity, pack. */
   rules() {
     return this.#rules.map((r) => ({ ...r }))
@@ -330,6 +373,229 @@ class Scanner {
   packs() {
     return this.#native.packs()
   }
+
+  /** The audit report of scanning `text` (docs/report-schema.md): counts, spans in UTF-8 bytes,
+   * keyed fingerprints; never a value. */
+  report(text) {
+    if (typeof text !== 'string') throw new TypeError('text must be a string')
+    try {
+      return JSON.parse(this.#native.reportJson(text))
+    } catch (e) {
+      throw fromNative(e)
+    }
+  }
+
+  /** `{ redacted, report }` from one scan. */
+  redactWithReport(text) {
+    if (typeof text !== 'string') throw new TypeError('text must be a string')
+    let pair
+    try {
+      pair = this.#native.redactWithReportJson(text)
+    } catch (e) {
+      throw fromNative(e)
+    }
+    return { redacted: pair[0] === null ? text : pair[0], report: JSON.parse(pair[1]) }
+  }
+
+  /** `{ categories, types, sensitivity, findings }`: what `text` holds, for tagging documents. */
+  classify(text) {
+    if (typeof text !== 'string') throw new TypeError('text must be a string')
+    try {
+      const c = this.#native.classify(text)
+      return { categories: c.categories, types: c.types, sensitivity: c.sensitivity ?? null, findings: c.findings }
+    } catch (e) {
+      throw fromNative(e)
+    }
+  }
+
+  /** A JSON document redacted structurally. A string (JSON text) gives a string (the same one
+   * when unchanged); an object or array is serialized, redacted and parsed back. Invalid JSON
+   * text is redacted as text. */
+  redactJson(doc) {
+    const text = typeof doc === 'string' ? doc : JSON.stringify(doc)
+    if (typeof text !== 'string') throw new TypeError('doc must be JSON text or a JSON-serializable value')
+    let out
+    try {
+      out = this.#native.redactJson(text)
+    } catch (e) {
+      throw fromNative(e)
+    }
+    if (typeof doc === 'string') return out === null ? doc : out
+    return JSON.parse(out === null ? text : out)
+  }
+
+  /** JSON lines, each redacted as a JSON document (a line that is not JSON: as text). */
+  redactJsonLines(text) {
+    if (typeof text !== 'string') throw new TypeError('text must be a string')
+    try {
+      const out = this.#native.redactJsonLines(text)
+      return out === null ? text : out
+    } catch (e) {
+      throw fromNative(e)
+    }
+  }
+}
+
+const nativeOf = new WeakMap()
+
+/**
+ * Redacts a stream chunk by chunk: `push(chunk)` returns the redacted text that became final,
+ * `finish()` the rest. Together they equal `scanner.redact` of the whole input, even when a
+ * value is split across chunks; memory stays bounded.
+ */
+class StreamRedactor {
+  #native
+
+  constructor(scanner) {
+    const n = nativeOf.get(scanner)
+    if (n === undefined) throw new TypeError('StreamRedactor needs a Scanner')
+    this.#native = new native.NativeStreamRedactor(n)
+  }
+
+  push(chunk) {
+    if (typeof chunk !== 'string') throw new TypeError('chunk must be a string')
+    try {
+      return this.#native.push(chunk)
+    } catch (e) {
+      throw fromNative(e)
+    }
+  }
+
+  finish() {
+    try {
+      return this.#native.finish()
+    } catch (e) {
+      throw fromNative(e)
+    }
+  }
+
+  /** UTF-8 bytes held back so far. */
+  get pending() {
+    return this.#native.pending()
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Vault, Restorer and stream helpers (the LLM round trip)
+
+const vaultNatives = new WeakMap()
+
+function nativeVault(vault) {
+  const n = vaultNatives.get(vault)
+  if (n === undefined) throw new TypeError('vault must be a scrubline Vault')
+  return n
+}
+
+/**
+ * Placeholder <-> value store of one conversation, filled by `scanner.tokenize`. Shared safely
+ * by concurrent calls; entries are only added. Inspecting it shows the count, never contents.
+ */
+class Vault {
+  constructor() {
+    vaultNatives.set(this, new native.NativeVault())
+  }
+
+  /** A vault from `export`'s output and the same 32-byte key; throws `VaultError` for a wrong
+   * key or changed data. */
+  static load(blob, key) {
+    const b = asBytes(blob, 'blob')
+    const k = asBytes(key, 'key')
+    let n
+    try {
+      n = native.NativeVault.load(b, k)
+    } catch (e) {
+      throw fromNative(e)
+    }
+    const v = Object.create(Vault.prototype)
+    vaultNatives.set(v, n)
+    return v
+  }
+
+  /** Number of placeholders held. */
+  get size() {
+    const n = vaultNatives.get(this)
+    return n === undefined ? 0 : n.size()
+  }
+
+  /** `text` with this vault's placeholders (also mangled: `<email_1>`, `EMAIL_1`, `< EMAIL_1 >`)
+   * replaced by their values; the same string when there was none. */
+  restore(text) {
+    if (typeof text !== 'string') throw new TypeError('text must be a string')
+    const out = nativeVault(this).restore(text)
+    return out === null ? text : out
+  }
+
+  /** The vault encrypted (XChaCha20-Poly1305) with `key`, 32 bytes: a Buffer. */
+  export(key) {
+    const n = nativeVault(this)
+    try {
+      return n.export(asBytes(key, 'key'))
+    } catch (e) {
+      throw fromNative(e)
+    }
+  }
+
+  [util.inspect.custom]() {
+    return `Vault { size: ${this.size} }`
+  }
+}
+
+/**
+ * Restores a model's streamed answer delta by delta: `push` returns the text ready to emit,
+ * holding back only what could still become a placeholder; `finish` flushes it (and readies the
+ * restorer for a new stream).
+ */
+class Restorer {
+  #native
+
+  constructor(vault) {
+    this.#native = new native.NativeRestorer(nativeVault(vault))
+  }
+
+  push(delta) {
+    if (typeof delta !== 'string') throw new TypeError('delta must be a string')
+    return this.#native.push(delta)
+  }
+
+  finish() {
+    return this.#native.finish()
+  }
+
+  /** UTF-8 bytes held back now. */
+  get heldBack() {
+    return #native in this ? this.#native.heldBack() : 0
+  }
+
+  [util.inspect.custom]() {
+    return `Restorer { heldBack: ${this.heldBack} }`
+  }
+}
+
+/** Yields the restored text of a stream of string deltas (async or sync iterable) as early as
+ * possible; never an empty string. Joined, it equals `vault.restore` of the whole. */
+async function* restoreStream(deltas, vault) {
+  const r = new Restorer(vault)
+  for await (const delta of deltas) {
+    const out = r.push(delta)
+    if (out) yield out
+  }
+  const tail = r.finish()
+  if (tail) yield tail
+}
+
+/** A web `TransformStream` of strings restoring placeholders (e.g. after a `TextDecoderStream`). */
+function restoreTransform(vault) {
+  const r = new Restorer(vault)
+  return new TransformStream({
+    transform(chunk, controller) {
+      const out = r.push(chunk)
+      if (out) controller.enqueue(out)
+    },
+    flush(controller) {
+      const tail = r.finish()
+      if (tail) controller.enqueue(tail)
+    },
+  })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -388,8 +654,19 @@ function scanAsync(input, options) {
   }
 }
 
+/** Categories present in `text` and its highest sensitivity (default packs, or `options`). */
+function classify(text, options) {
+  return scannerFor(options).classify(text)
+}
+
 module.exports = {
   Scanner,
+  StreamRedactor,
+  classify,
+  Vault,
+  Restorer,
+  restoreStream,
+  restoreTransform,
   redact,
   scan,
   redactAsync,

@@ -9,8 +9,30 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+/** The native streaming restorer of one stream at a time. */
+export declare class NativeRestorer {
+  /** A restorer reading placeholders from `vault`. */
+  constructor(vault: NativeVault)
+  /** Restored text ready to emit (possibly empty). */
+  push(delta: string): string
+  /** Everything held back, restored; the restorer then takes a new stream. */
+  finish(): string
+  /** UTF-8 bytes held back now. */
+  heldBack(): number
+}
+
 /** The native scanner. Immutable once built; async calls share it with worker threads. */
 export declare class NativeScanner {
+  /** The audit report of a text, as JSON. */
+  reportJson(text: string): string
+  /** `[redacted or null, report JSON]` from one scan. */
+  redactWithReportJson(text: string): [string | null, string]
+  /** Categories present and the highest sensitivity. */
+  classify(text: string): Classification
+  /** A JSON document redacted structurally, or `null` when unchanged. */
+  redactJson(text: string): string | null
+  /** JSON lines redacted line by line, or `null` when unchanged. */
+  redactJsonLines(text: string): string | null
   /** Builds a scanner; throws a marked error (see `errors.js`) naming the pack, rule, line. */
   constructor(options?: NativeOptions | undefined | null)
   /** Redacted string, or `null` when nothing changed. */
@@ -23,6 +45,13 @@ export declare class NativeScanner {
   redactBytesWithFindings(bytes: Uint8Array): [Buffer | null, Float64Array | null]
   /** `redactString/BytesWithFindings` on the libuv pool. */
   redactWithFindingsAsync(input: string | Uint8Array): Promise<[string | Buffer | null, Float64Array]>
+  /** Tokenized string (placeholders from `vault`), or `null` when nothing changed. */
+  tokenize(text: string, vault: NativeVault): string | null
+  /**
+   * A model's answer: new values tokenized into `vault`, known placeholders restored; `null`
+   * when nothing changed.
+   */
+  redactOutput(text: string, vault: NativeVault): string | null
   /** Findings of a string, flat (see flat.rs), UTF-16 offsets; `null` when none. */
   scanString(text: string): Float64Array | null
   /** Findings of bytes, flat, byte offsets; `null` when none. */
@@ -45,12 +74,48 @@ export declare class NativeScanner {
   packs(): Array<PackInfo>
 }
 
+/** A stream redactor over a native scanner. */
+export declare class NativeStreamRedactor {
+  constructor(scanner: NativeScanner)
+  /** The redacted text that became final. */
+  push(chunk: string): string
+  /** Everything still held back, redacted. */
+  finish(): string
+  /** Bytes held back. */
+  pending(): number
+}
+
+/** The native vault. Shared with the scanner's calls and restorers; thread-safe in core. */
+export declare class NativeVault {
+  /** An empty vault. */
+  constructor()
+  /**
+   * A vault from `export`'s output; throws a marked `SCRUBLINE_VAULT` error for a wrong key
+   * or changed data.
+   */
+  static load(blob: Uint8Array, key: Uint8Array): NativeVault
+  /** The vault encrypted with `key` (32 bytes). */
+  export(key: Uint8Array): Buffer
+  /** Restored string, or `null` when there was nothing to restore. */
+  restore(text: string): string | null
+  /** Number of placeholders held. */
+  size(): number
+}
+
 /** One `target -> action` pair; later pairs win among equally specific targets. */
 export interface ActionEntry {
   /** Rule id, type (`EMAIL`) or category (`secret`). */
   target: string
   /** `label`, `mask`, `mask:N`, `pseudonym`, `remove` or `report`. */
   action: string
+}
+
+/** Categories present in a text and its highest sensitivity. */
+export interface Classification {
+  categories: Array<string>
+  types: Array<string>
+  sensitivity?: string
+  findings: number
 }
 
 /** Options of the native scanner (see `ScannerOptions` in index.d.ts for the user-facing form). */
@@ -64,6 +129,11 @@ export interface NativeOptions {
   scope?: string
   threshold?: number
   defaultPacks?: boolean
+  /** Policy TOML source (`index.js` passes a string with a newline here). */
+  policy?: string
+  /** Policy file path (relative paths in it resolve against its directory). */
+  policyPath?: string
+  tenant?: string
 }
 
 /** A pack a scanner was built from. */

@@ -2,7 +2,11 @@
 //!
 //! Exit codes: 0 nothing found, 1 findings, 2 error (like grep).
 
+mod classify;
+mod json;
 mod output;
+mod policy;
+mod report;
 mod stream;
 mod walk;
 
@@ -29,10 +33,20 @@ pub enum InputKind {
     Text,
     /// JSON lines of {"id": ..., "text": ...}.
     Records,
+    /// JSON documents or JSON lines, redacted structurally (string values, key rules; key
+    /// order kept). `scan` reads it as text.
+    Json,
 }
 
 #[derive(clap::Args, Clone)]
 struct Common {
+    /// Policy file (TOML): packs, rules, actions, allow- and deny-lists, JSON key rules. Options
+    /// given on the command line override it.
+    #[arg(long, value_name = "FILE")]
+    policy: Option<PathBuf>,
+    /// Apply this tenant's overlay of the policy (`[tenant.NAME]`).
+    #[arg(long, value_name = "NAME", requires = "policy")]
+    tenant: Option<String>,
     /// Extra pattern pack files (TOML).
     #[arg(long = "pack", value_name = "FILE")]
     packs: Vec<PathBuf>,
@@ -45,15 +59,19 @@ struct Common {
     /// Disable a rule id, type or category (repeatable).
     #[arg(long = "disable", value_name = "TARGET")]
     disable: Vec<String>,
-    /// Minimum confidence (0..1).
-    #[arg(long, default_value_t = 0.5)]
-    threshold: f32,
+    /// Minimum confidence (0..1; default 0.5, or the policy's).
+    #[arg(long)]
+    threshold: Option<f32>,
     /// Environment variable holding the pseudonym key.
     #[arg(long, value_name = "VAR", default_value = "SCRUBLINE_PSEUDONYM_KEY")]
     pseudonym_key_env: String,
     /// How input is read.
     #[arg(long, value_enum, default_value_t = InputKind::Text)]
     input: InputKind,
+    /// Write an audit report of the whole run (JSON: policy, packs, counts, spans, keyed
+    /// fingerprints; never values) to FILE. See docs/report-schema.md.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
     /// Files or directories (recursed honoring .gitignore; binaries skipped; notebooks read
     /// cell by cell). Standard input when none.
     paths: Vec<PathBuf>,
@@ -79,6 +97,17 @@ enum Cmd {
         /// Include the raw matched values in the output (off by default).
         #[arg(long)]
         show_values: bool,
+    },
+    /// Print the categories present in each input and its highest sensitivity (one JSON line
+    /// per file), without redacting.
+    Classify {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Validate a policy file (and every tenant overlay): errors give file, line and column.
+    Policy {
+        #[command(subcommand)]
+        cmd: policy::PolicyCmd,
     },
     /// List every rule.
     Rules {
@@ -110,6 +139,13 @@ fn build_scanner(packs: &[PathBuf], c: Option<&Common>) -> Result<Scanner, Fail>
     // A process that scans streams pays compilation once, up front (~50 ms), rather than on
     // first use of each rule in the middle of its input.
     let mut b = Scanner::builder().compile_eagerly(true);
+    if let Some(path) = c.and_then(|c| c.policy.as_ref()) {
+        let mut p = scrubline::Policy::from_file(path)?;
+        if let Some(t) = c.and_then(|c| c.tenant.as_ref()) {
+            p = p.for_tenant(t)?;
+        }
+        b = b.policy(&p);
+    }
     for p in packs {
         let src = std::fs::read_to_string(p).map_err(|e| Fail(format!("cannot read pack {}: {e}", p.display())))?;
         b = b.pack_toml(p.display().to_string(), src);
@@ -133,7 +169,9 @@ fn build_scanner(packs: &[PathBuf], c: Option<&Common>) -> Result<Scanner, Fail>
         for d in &c.disable {
             b = b.disable(d.clone());
         }
-        b = b.threshold(c.threshold);
+        if let Some(t) = c.threshold {
+            b = b.threshold(t);
+        }
     }
     Ok(b.build()?)
 }
@@ -152,6 +190,11 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<bool, Fail> {
     match cli.cmd {
+        Cmd::Policy { cmd } => policy::run(cmd),
+        Cmd::Classify { common } => {
+            let scanner = build_scanner(&common.packs, Some(&common))?;
+            classify::run(&scanner, &common.paths)
+        }
         Cmd::Rules { format, packs } => {
             let scanner = build_scanner(&packs, None)?;
             output::rules(&scanner, format)?;
@@ -159,36 +202,48 @@ fn run(cli: Cli) -> Result<bool, Fail> {
         }
         Cmd::Redact { common, in_place } => {
             let scanner = build_scanner(&common.packs, Some(&common))?;
+            if common.report.is_some() {
+                report::enable(&scanner);
+            }
             let stdout = io::stdout();
             let mut out = BufWriter::with_capacity(256 << 10, stdout.lock());
             let found = if common.paths.is_empty() {
+                report::begin_input(Some("-"));
                 redact_stream(&scanner, common.input, io::stdin().lock(), &mut out)?
             } else {
                 let mut found = 0;
                 for file in walk::files(&common.paths)? {
+                    report::begin_input(Some(&file.display().to_string()));
                     found += walk::redact_file(&scanner, &file, common.input, in_place, &mut out)?;
                 }
                 found
             };
             out.flush()?;
+            report::write(common.report.as_deref())?;
             Ok(found > 0)
         }
         Cmd::Scan { common, format, show_values } => {
             let scanner = build_scanner(&common.packs, Some(&common))?;
+            if common.report.is_some() {
+                report::enable(&scanner);
+            }
             let stdout = io::stdout();
             let out = BufWriter::with_capacity(256 << 10, stdout.lock());
             let mut sink = FindingSink::new(out, format, show_values);
             if common.paths.is_empty() {
                 sink.path = None;
+                report::begin_input(Some("-"));
                 scan_stream(&scanner, common.input, io::stdin().lock(), &mut sink)?;
             } else {
                 let many = common.paths.len() > 1 || common.paths.iter().any(|p| p.is_dir());
                 for file in walk::files(&common.paths)? {
+                    report::begin_input(Some(&file.display().to_string()));
                     sink.path = many.then(|| file.display().to_string());
                     walk::scan_file(&scanner, &file, common.input, &mut sink)?;
                 }
             }
             sink.finish()?;
+            report::write(common.report.as_deref())?;
             Ok(sink.count > 0)
         }
     }
@@ -208,6 +263,7 @@ pub(crate) fn redact_stream<R: BufRead, W: Write>(
             Ok(sink.found)
         }
         InputKind::Records => output::redact_records(scanner, input, out),
+        InputKind::Json => json::redact(scanner, input, out),
     }
 }
 
@@ -219,7 +275,7 @@ pub(crate) fn scan_stream<R: BufRead, W: Write>(
     sink: &mut FindingSink<W>,
 ) -> Result<(), Fail> {
     match kind {
-        InputKind::Text => {
+        InputKind::Text | InputKind::Json => {
             stream::run(scanner, input, sink)?;
             Ok(())
         }

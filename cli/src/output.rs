@@ -39,8 +39,19 @@ impl<W: Write> FindingSink<W> {
         FindingSink { out, format, show_values, path: None, id: None, cell: None, count: 0 }
     }
 
-    /// Writes the findings of `text`, whose first byte is at `offset` on line `line`.
-    pub fn write(&mut self, text: &str, findings: &[Finding<'_>], offset: u64, line: u64) -> io::Result<()> {
+    /// Writes the findings of `text`, whose first byte is at `offset` on line `line`, and adds
+    /// them to the run's report (with `scanner`).
+    pub fn write_with(
+        &mut self,
+        scanner: Option<&Scanner>,
+        text: &str,
+        findings: &[Finding<'_>],
+        offset: u64,
+        line: u64,
+    ) -> io::Result<()> {
+        if let Some(s) = scanner {
+            crate::report::add(s, text, offset, Some(line), findings);
+        }
         let lines = lines_of(text, findings, line);
         for (f, line) in findings.iter().zip(lines) {
             self.count += 1;
@@ -104,7 +115,7 @@ impl<W: Write> FindingSink<W> {
 impl<W: Write> Sink for FindingSink<W> {
     fn text(&mut self, scanner: &Scanner, text: &str, offset: u64, line: u64) -> io::Result<()> {
         let f = scanner.findings(text);
-        self.write(text, &f, offset, line)
+        self.write_with(Some(scanner), text, &f, offset, line)
     }
     fn raw(&mut self, _bytes: &[u8]) -> io::Result<()> {
         Ok(())
@@ -167,14 +178,14 @@ pub fn scan_records<R: BufRead, W: Write>(scanner: &Scanner, input: R, sink: &mu
                 let text = v["text"].as_str().unwrap_or_default();
                 sink.id = Some(id);
                 let f = scanner.findings(text);
-                sink.write(text, &f, 0, 1)?;
+                sink.write_with(Some(scanner), text, &f, 0, 1)?;
             }
             None => {
                 // Not a record: scan the line as text so nothing goes unexamined.
                 eprintln!("scrubline: line {}: not a {{\"id\", \"text\"}} record; scanned as text", n + 1);
                 sink.id = Some(json!({"line": n + 1}));
                 let f = scanner.findings(&line);
-                sink.write(&line, &f, 0, 1)?;
+                sink.write_with(Some(scanner), &line, &f, 0, 1)?;
             }
         }
     }
@@ -192,6 +203,7 @@ pub fn redact_records<R: BufRead, W: Write>(scanner: &Scanner, input: R, out: &m
             Some((_, mut v)) => {
                 let text = v["text"].as_str().unwrap_or_default();
                 let (red, f) = scanner.redact_with_findings(text);
+                crate::report::add(scanner, text, 0, Some(n as u64 + 1), &f);
                 found += f.len() as u64;
                 if !f.is_empty() {
                     let red = red.into_owned();
@@ -206,6 +218,7 @@ pub fn redact_records<R: BufRead, W: Write>(scanner: &Scanner, input: R, out: &m
                     eprintln!("scrubline: line {}: not a {{\"id\", \"text\"}} record; redacted as text", n + 1);
                 }
                 let (red, f) = scanner.redact_with_findings(&line);
+                crate::report::add(scanner, &line, 0, Some(n as u64 + 1), &f);
                 found += f.len() as u64;
                 out.write_all(red.as_bytes())?;
             }

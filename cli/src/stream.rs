@@ -137,7 +137,13 @@ pub struct RedactSink<W: Write> {
 }
 
 impl<W: Write> Sink for RedactSink<W> {
-    fn text(&mut self, scanner: &Scanner, text: &str, _offset: u64, _line: u64) -> io::Result<()> {
+    fn text(&mut self, scanner: &Scanner, text: &str, offset: u64, line: u64) -> io::Result<()> {
+        if crate::report::enabled() {
+            let (red, f) = scanner.redact_with_findings(text);
+            crate::report::add(scanner, text, offset, Some(line), &f);
+            self.found += f.len() as u64;
+            return self.out.write_all(red.as_bytes());
+        }
         self.buf.clear();
         self.found += scanner.redact_into(text, &mut self.buf) as u64;
         self.out.write_all(self.buf.as_bytes())

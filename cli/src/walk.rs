@@ -110,7 +110,7 @@ pub fn scan_file<W: Write>(
             for (i, text) in cells.iter().enumerate() {
                 sink.cell = Some(i);
                 let f = scanner.findings(text);
-                sink.write(text, &f, 0, 1)?;
+                sink.write_with(Some(scanner), text, &f, 0, 1)?;
             }
             sink.cell = None;
             return Ok(());
@@ -177,6 +177,7 @@ fn redact_notebook<W: Write>(scanner: &Scanner, path: &Path, in_place: bool, out
         for cell in cells {
             let Some(src) = cell_source(cell) else { continue };
             let (red, f) = scanner.redact_with_findings(&src);
+            crate::report::add(scanner, &src, 0, Some(1), &f);
             if f.is_empty() {
                 continue;
             }

@@ -18,7 +18,10 @@ fn run_stdin(args: &[&str], input: &[u8]) -> Output {
     let data = input.to_vec();
     let writer = std::thread::spawn(move || stdin.write_all(&data));
     let out = child.wait_with_output().unwrap();
-    writer.join().unwrap().unwrap();
+    // A child that fails early (bad options) closes its stdin: a broken pipe is not an error.
+    if let Err(e) = writer.join().unwrap() {
+        assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "{e}");
+    }
     out
 }
 

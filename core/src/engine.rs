@@ -96,6 +96,11 @@ fn ceil_char(text: &str, mut i: usize) -> usize {
 
 /// Scans `text`; returns accepted candidates sorted by start.
 pub(crate) fn scan(inner: &Inner, scratch: &mut Scratch, text: &str) -> Vec<Candidate> {
+    // Policy hook: deny-list matches added, allow-listed values dropped (policy.rs).
+    crate::policy::apply_lists(inner, text, scan_rules(inner, scratch, text))
+}
+
+fn scan_rules(inner: &Inner, scratch: &mut Scratch, text: &str) -> Vec<Candidate> {
     let hay = text.as_bytes();
     let t = &inner.triggers;
     let rules = &inner.rules;
@@ -103,7 +108,7 @@ pub(crate) fn scan(inner: &Inner, scratch: &mut Scratch, text: &str) -> Vec<Cand
     let windows = &mut scratch.windows;
     let push = |windows: &mut Vec<(u32, usize, usize)>, r: u32, anchor: usize, anchor_end: usize| {
         let spec = &rules[r as usize].spec;
-        windows.push((r, anchor.saturating_sub(spec.window_before), (anchor_end + spec.max_len).min(hay.len())));
+        windows.push((r, anchor.saturating_sub(spec.window_before), (anchor_end + spec.max_len + 1).min(hay.len())));
     };
 
     // Stage 1a: every occurrence of every keyword, one pass.
@@ -150,7 +155,7 @@ pub(crate) fn scan(inner: &Inner, scratch: &mut Scratch, text: &str) -> Vec<Cand
                     let r = t.digits[pid];
                     let spec = &rules[r as usize].spec;
                     if c.digits >= u32::from(spec.min_digits) {
-                        windows.push((r, s, (s + spec.max_len).min(hay.len())));
+                        windows.push((r, s, (s + spec.max_len + 1).min(hay.len())));
                     }
                 };
                 if screen_digits(set, cache, hay, s, end, &mut |pid| push_rule(pid, windows)).is_err() {
@@ -278,6 +283,12 @@ fn confirm(
             None => (ms, me),
         };
         if ve <= vs || ve - vs > rule.spec.max_len {
+            continue;
+        }
+        // Windows reach one byte past the longest possible match, so a match that runs into
+        // the end of its window is the truncated view of a longer one (which `max_len` rules
+        // out): redacting its head would leave the tail behind.
+        if me == we && we < hay.len() {
             continue;
         }
         if rule.spec.trigger == Trigger::Digits && extends_group(hay, ms, me) {

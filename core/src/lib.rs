@@ -23,18 +23,33 @@
 mod engine;
 mod error;
 mod filters;
+mod json;
 mod literals;
 mod model;
 mod pack;
+mod policy;
 mod redact;
+mod report;
+mod restore;
 mod scanner;
+mod stream;
 mod triggers;
 mod validators;
+mod vault;
 
 pub use error::{Error, ErrorKind};
 pub use filters::{is_placeholder, shannon_entropy};
+pub use json::JsonOptions;
 pub use model::{Action, Category, Finding, Sensitivity};
 pub use pack::{default_packs, Pack, RuleSpec, Trigger, MAX_RULE_LEN};
+pub use policy::{Policy, PolicyInfo};
 pub use redact::{normalize, pseudonym_hex, PSEUDONYM_VERSION};
+pub use report::{
+    action_name, Classification, FingerprintInfo, Report, ReportDictionary, ReportFinding, ReportInput, ReportPack,
+    ReportPolicy, FINGERPRINT_VERSION, REPORT_SCHEMA,
+};
+pub use restore::{Restorer, MAX_INNER_SPACES};
 pub use scanner::{validator_names, FindIter, PackInfo, Scanner, ScannerBuilder};
+pub use stream::StreamRedactor;
 pub use validators::Validator;
+pub use vault::{Vault, VAULT_FORMAT_VERSION, VAULT_KEY_LEN};

@@ -129,6 +129,10 @@ pub enum Action {
     },
     /// Replace with a stable keyed pseudonym, e.g. `<EMAIL_9f3a2c1b5d7e0a42>`.
     Pseudonym,
+    /// Replace with a numbered placeholder kept in a [`Vault`](crate::Vault), e.g. `<EMAIL_1>`,
+    /// so the value can be restored later (see [`Scanner::redact_with_vault`](crate::Scanner::redact_with_vault)).
+    /// Without a vault ([`Scanner::redact`](crate::Scanner::redact)) it falls back to the label.
+    Tokenize,
     /// Drop the value.
     Remove,
     /// Detect and report only; leave the text as is.
@@ -136,12 +140,13 @@ pub enum Action {
 }
 
 impl Action {
-    /// Parses `label`, `mask`, `mask:N`, `pseudonym`, `remove`, `report`.
+    /// Parses `label`, `mask`, `mask:N`, `pseudonym`, `tokenize`, `remove`, `report`.
     pub fn parse(s: &str) -> Option<Action> {
         match s {
             "label" => Some(Action::Label),
             "mask" => Some(Action::Mask { keep: 4 }),
             "pseudonym" => Some(Action::Pseudonym),
+            "tokenize" => Some(Action::Tokenize),
             "remove" => Some(Action::Remove),
             "report" => Some(Action::Report),
             _ => {

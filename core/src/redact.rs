@@ -10,6 +10,7 @@ use unicode_segmentation::UnicodeSegmentation;
 use crate::engine::{Candidate, Scratch};
 use crate::model::Action;
 use crate::scanner::Inner;
+use crate::vault::VaultUse;
 
 /// Version tag of the pseudonym encoding; part of the HMAC input so it can evolve.
 pub const PSEUDONYM_VERSION: &str = "scrubline-pseudonym-v1";
@@ -25,13 +26,24 @@ const MAX_ROUNDS: usize = 3;
 /// again until nothing new is found: redacting twice changes nothing, and
 /// the output holds no finding. (Labels cannot supply context words: see `has_context`.)
 pub(crate) fn apply<'t>(inner: &Inner, scratch: &mut Scratch, text: &'t str, cands: &[Candidate]) -> Cow<'t, str> {
-    let Some((mut out, mut reps)) = apply_once(inner, text, cands) else { return Cow::Borrowed(text) };
+    apply_with(inner, scratch, text, cands, None)
+}
+
+/// [`apply`], with placeholders taken from (and pseudonyms recorded in) a vault.
+pub(crate) fn apply_with<'t>(
+    inner: &Inner,
+    scratch: &mut Scratch,
+    text: &'t str,
+    cands: &[Candidate],
+    vault: Option<VaultUse<'_>>,
+) -> Cow<'t, str> {
+    let Some((mut out, mut reps)) = apply_once(inner, text, cands, vault) else { return Cow::Borrowed(text) };
     for _ in 0..MAX_ROUNDS {
         if reps.is_empty() {
             break;
         }
         let extra = rescan(inner, scratch, &out, &reps);
-        match apply_once(inner, &out, &extra) {
+        match apply_once(inner, &out, &extra, vault) {
             Some((o, r)) => {
                 out = o;
                 reps = r;
@@ -52,7 +64,7 @@ pub(crate) fn apply_into(
     out: &mut String,
 ) -> bool {
     let base = out.len();
-    let Some(mut reps) = write_once(inner, text, cands, out) else {
+    let Some(mut reps) = write_once(inner, text, cands, out, None) else {
         out.push_str(text);
         return false;
     };
@@ -65,7 +77,7 @@ pub(crate) fn apply_into(
             break;
         }
         let tail = out.split_off(base);
-        match write_once(inner, &tail, &extra, out) {
+        match write_once(inner, &tail, &extra, out, None) {
             Some(r) => reps = r,
             None => {
                 out.push_str(&tail);
@@ -77,18 +89,29 @@ pub(crate) fn apply_into(
 }
 
 /// One pass: the new text and the spans of its replacements, or `None` if nothing changed.
-fn apply_once(inner: &Inner, text: &str, cands: &[Candidate]) -> Option<(String, Vec<(usize, usize)>)> {
+fn apply_once(
+    inner: &Inner,
+    text: &str,
+    cands: &[Candidate],
+    vault: Option<VaultUse<'_>>,
+) -> Option<(String, Vec<(usize, usize)>)> {
     if cands.iter().all(|c| inner.rules[c.rule as usize].action == Action::Report) {
         return None;
     }
     let mut out = String::with_capacity(text.len());
-    let reps = write_once(inner, text, cands, &mut out)?;
+    let reps = write_once(inner, text, cands, &mut out, vault)?;
     Some((out, reps))
 }
 
 /// Writes one pass to the end of `out`; replacement spans are relative to where it started.
 /// `None` (and nothing written) when no candidate changes the text.
-fn write_once(inner: &Inner, text: &str, cands: &[Candidate], out: &mut String) -> Option<Vec<(usize, usize)>> {
+fn write_once(
+    inner: &Inner,
+    text: &str,
+    cands: &[Candidate],
+    out: &mut String,
+    vault: Option<VaultUse<'_>>,
+) -> Option<Vec<(usize, usize)>> {
     let acting = cands.iter().any(|c| inner.rules[c.rule as usize].action != Action::Report);
     if !acting {
         return None;
@@ -105,7 +128,7 @@ fn write_once(inner: &Inner, text: &str, cands: &[Candidate], out: &mut String) 
         out.push_str(&text[last..c.start]);
         let value = &text[c.start..c.end];
         let s = out.len() - base;
-        write_replacement(out, &rule.action, &rule.spec.entity, value, inner);
+        write_replacement(out, &rule.action, &rule.spec.entity, value, inner, vault);
         reps.push((s, out.len() - base));
         last = c.end;
     }
@@ -155,9 +178,32 @@ fn ceil(text: &str, mut i: usize) -> usize {
     i
 }
 
-fn write_replacement(out: &mut String, action: &Action, entity: &str, value: &str, inner: &Inner) {
+pub(crate) fn write_replacement(
+    out: &mut String,
+    action: &Action,
+    entity: &str,
+    value: &str,
+    inner: &Inner,
+    vault: Option<VaultUse<'_>>,
+) {
+    if let Some(v) = vault {
+        match action {
+            Action::Tokenize => return v.vault.write_placeholder(out, entity, value),
+            Action::Label | Action::Mask { .. } | Action::Remove if v.all => {
+                return v.vault.write_placeholder(out, entity, value)
+            }
+            Action::Pseudonym => {
+                let key = inner.pseudonym_key.as_deref().unwrap_or_default();
+                let id = pseudonym_hex(key, &inner.scope, entity, value);
+                let _ = write!(out, "<{entity}_{id}>");
+                return v.vault.record_pseudonym(entity, &id, value);
+            }
+            _ => {}
+        }
+    }
     match action {
-        Action::Label => {
+        // Without a vault a placeholder could never be restored: the label says as much.
+        Action::Label | Action::Tokenize => {
             out.push('[');
             out.push_str(entity);
             out.push(']');

@@ -35,6 +35,11 @@ pub(crate) struct Rule {
 }
 
 impl Rule {
+    /// A rule found by other means than a regex (deny-list terms).
+    pub(crate) fn synthetic(spec: RuleSpec, action: Action) -> Rule {
+        Rule { spec, regex: OnceLock::from(None), value_group: None, action }
+    }
+
     /// The compiled regex; `None` only if compilation failed, which `build` rules out for user
     /// packs and the test suite rules out for the embedded packs.
     pub fn regex(&self) -> Option<&Regex> {
@@ -100,6 +105,11 @@ pub(crate) struct Inner {
     pub scope: String,
     pub max_window: usize,
     pub pool: Pool<Scratch, fn() -> Scratch>,
+    /// Policy identity and compiled allow/deny lists (empty without a policy).
+    pub policy: crate::policy::Compiled,
+    pub json: crate::json::JsonOptions,
+    /// Key of report fingerprints (see `report.rs`).
+    pub report_key: crate::report::ReportKey,
 }
 
 /// Finds and redacts sensitive values. Build one with [`Scanner::new`] (embedded default packs)
@@ -224,7 +234,7 @@ impl Scanner {
         self.inner.max_window
     }
 
-    fn finding(&self, c: crate::engine::Candidate) -> Finding<'_> {
+    pub(crate) fn finding(&self, c: crate::engine::Candidate) -> Finding<'_> {
         let r = &self.inner.rules[c.rule as usize].spec;
         Finding {
             rule: &r.id,
@@ -278,6 +288,9 @@ pub struct ScannerBuilder {
     pseudonym_key: Option<Vec<u8>>,
     scope: String,
     compile_eagerly: bool,
+    policy: Option<crate::policy::Policy>,
+    json: crate::json::JsonOptions,
+    report_key: Option<Vec<u8>>,
 }
 
 impl Default for ScannerBuilder {
@@ -294,6 +307,9 @@ impl Default for ScannerBuilder {
             pseudonym_key: None,
             scope: String::new(),
             compile_eagerly: false,
+            policy: None,
+            json: crate::json::JsonOptions::default(),
+            report_key: None,
         }
     }
 }
@@ -367,12 +383,40 @@ impl ScannerBuilder {
         self
     }
 
+    /// Applies a [`Policy`](crate::Policy): its pack and rule selection, actions, threshold,
+    /// scope, JSON settings, allow-lists and deny-lists. Options set after this call override
+    /// the policy's. Keys named by the policy (`pseudonym_key_env`, `report_key_env`) are read
+    /// from the environment at `build()`, unless set explicitly.
+    pub fn policy(self, policy: &crate::policy::Policy) -> Self {
+        let mut b = policy.configure(self);
+        b.policy = Some(policy.clone());
+        b
+    }
+
+    /// How [`Scanner::redact_json`] treats JSON (numbers, size and depth limits, key rules).
+    pub fn json_options(mut self, options: crate::json::JsonOptions) -> Self {
+        self.json = options;
+        self
+    }
+
+    /// The HMAC key of value fingerprints in reports. Without one (and without a policy's
+    /// `report_key_env`), each scanner draws a random key: fingerprints then correlate values
+    /// within one process only.
+    pub fn report_key(mut self, key: impl Into<Vec<u8>>) -> Self {
+        self.report_key = Some(key.into());
+        self
+    }
+
     /// Compiles everything. Errors name the pack, rule and line.
     pub fn build(self) -> Result<Scanner, Error> {
         if !(0.0..=1.0).contains(&self.threshold) {
             return Err(Error::new(ErrorKind::Policy, "threshold must be within 0.0..=1.0"));
         }
         let mut packs = if self.default_packs { default_packs()? } else { Vec::new() };
+        let n_default = packs.len();
+        if let Some(p) = &self.policy {
+            p.select_packs(&mut packs, n_default)?;
+        }
         let n_default = packs.len();
         packs.extend(self.packs);
         for (name, src) in &self.pack_sources {
@@ -400,6 +444,17 @@ impl ScannerBuilder {
                 }
             }
         }
+        let deny_specs = self.policy.as_ref().map(|p| p.deny_specs()).unwrap_or_default();
+        for d in &deny_specs {
+            if index.contains_key(&d.id) {
+                return Err(Error::new(ErrorKind::Policy, "a deny-list id is already a rule id")
+                    .with_source(&d.source)
+                    .with_rule(&d.id)
+                    .at(d.line, 1));
+            }
+        }
+        let deny_ids: HashSet<String> = deny_specs.iter().map(|d| d.id.clone()).collect();
+        specs.extend(deny_specs);
         let targets_match = |t: &str, r: &RuleSpec| t == r.id || t == r.entity || t == r.category.as_str();
         for t in self.actions.iter().map(|(t, _)| t).chain(self.disabled.iter()).chain(self.only_rules.iter().flatten())
         {
@@ -409,15 +464,24 @@ impl ScannerBuilder {
         }
         specs.retain(|r| {
             !self.disabled.iter().any(|t| targets_match(t, r))
-                && self.only_rules.as_ref().is_none_or(|o| o.iter().any(|t| targets_match(t, r)))
+                && (deny_ids.contains(&r.id)
+                    || self.only_rules.as_ref().is_none_or(|o| o.iter().any(|t| targets_match(t, r))))
         });
+        let (pseudonym_key, report_key) =
+            crate::policy::keys(self.policy.as_ref(), self.pseudonym_key, self.report_key);
         let mut rules = Vec::with_capacity(specs.len());
         for spec in specs {
             let action = resolve_action(&self.actions, &self.default_action, &spec);
-            if action == Action::Pseudonym && self.pseudonym_key.is_none() {
-                return Err(
-                    Error::new(ErrorKind::Policy, "the pseudonym action needs a pseudonym key").with_rule(&spec.id)
-                );
+            if action == Action::Pseudonym && pseudonym_key.is_none() {
+                let msg = match self.policy.as_ref().and_then(|p| p.pseudonym_key_env()) {
+                    Some(var) => format!("the pseudonym action needs a pseudonym key: set ${var}"),
+                    None => "the pseudonym action needs a pseudonym key".to_string(),
+                };
+                return Err(Error::new(ErrorKind::Policy, msg).with_rule(&spec.id));
+            }
+            if deny_ids.contains(&spec.id) {
+                rules.push(Rule::synthetic(spec, action));
+                continue;
             }
             let eager = self.compile_eagerly || user_sources.contains(&spec.source);
             rules.push(compile_rule(spec, action, eager)?);
@@ -433,16 +497,25 @@ impl ScannerBuilder {
             .iter()
             .map(|p| PackInfo { id: p.id.clone(), version: p.version.clone(), source: p.source.clone() })
             .collect();
+        let policy = match &self.policy {
+            Some(p) => {
+                crate::policy::Compiled::new(p, &|id| rules.iter().position(|r| r.spec.id == id).map(|i| i as u32))?
+            }
+            None => crate::policy::Compiled::default(),
+        };
         Ok(Scanner {
             inner: Arc::new(Inner {
                 rules,
                 packs,
                 triggers,
                 threshold: self.threshold,
-                pseudonym_key: self.pseudonym_key,
+                pseudonym_key,
                 scope: self.scope,
                 max_window,
                 pool: Pool::new(Scratch::default as fn() -> Scratch),
+                policy,
+                json: self.json,
+                report_key,
             }),
         })
     }

@@ -80,7 +80,8 @@ proptest! {
 /// Fuzzer finds, kept as regressions (`fuzz/artifacts`): redaction must be idempotent.
 #[test]
 fn fuzz_regressions_are_idempotent() {
-    let cases: &[&[u8]] = &[include_bytes!("regressions/crash-3e86fa49.bin")];
+    let cases: &[&[u8]] =
+        &[include_bytes!("regressions/crash-3e86fa49.bin"), include_bytes!("regressions/crash-b8d03c97.bin")];
     let s = scanner();
     for data in cases {
         let text = String::from_utf8_lossy(data);

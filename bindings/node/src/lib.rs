@@ -5,10 +5,12 @@
 //! Panics never cross into Node: every call into the engine runs under `error::guard`.
 
 mod error;
+mod extra;
 mod flat;
 mod options;
 mod tasks;
 mod text;
+mod vault;
 
 use std::borrow::Cow;
 use std::sync::Once;
@@ -21,6 +23,7 @@ use crate::error::guard;
 use crate::flat::RuleIndex;
 use crate::options::NativeOptions;
 use crate::tasks::{Input, RedactBatchTask, RedactTask, RedactWithFindingsTask, ScanBatchTask, ScanTask};
+use crate::vault::NativeVault;
 
 /// Replaces the default panic hook of this addon (its own copy of std) with one that prints
 /// only the location: a panic message could quote the text being scanned.
@@ -131,6 +134,19 @@ impl NativeScanner {
         AsyncTask::new(RedactWithFindingsTask { scanner: self.inner.clone(), index: self.index.clone(), input })
     }
 
+    /// Tokenized string (placeholders from `vault`), or `null` when nothing changed.
+    #[napi]
+    pub fn tokenize(&self, text: String, vault: &NativeVault) -> napi::Result<Option<String>> {
+        guard(|| owned(self.inner.tokenize(&text, &vault.inner)))
+    }
+
+    /// A model's answer: new values tokenized into `vault`, known placeholders restored; `null`
+    /// when nothing changed.
+    #[napi]
+    pub fn redact_output(&self, text: String, vault: &NativeVault) -> napi::Result<Option<String>> {
+        guard(|| owned(self.inner.redact_output(&text, &vault.inner)))
+    }
+
     /// Findings of a string, flat (see flat.rs), UTF-16 offsets; `null` when none.
     #[napi]
     pub fn scan_string<'env>(&self, env: &'env Env, text: String) -> napi::Result<Option<Float64ArraySlice<'env>>> {
@@ -207,6 +223,14 @@ impl NativeScanner {
             .iter()
             .map(|p| PackInfo { id: p.id.clone(), version: p.version.clone(), source: p.source.clone() })
             .collect()
+    }
+}
+
+/// The changed string, or `None` when the input came back unchanged.
+fn owned(out: Cow<'_, str>) -> Option<String> {
+    match out {
+        Cow::Borrowed(_) => None,
+        Cow::Owned(s) => Some(s),
     }
 }
 

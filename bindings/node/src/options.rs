@@ -35,6 +35,11 @@ pub struct NativeOptions {
     pub scope: Option<String>,
     pub threshold: Option<f64>,
     pub default_packs: Option<bool>,
+    /// Policy TOML source (`index.js` passes a string with a newline here).
+    pub policy: Option<String>,
+    /// Policy file path (relative paths in it resolve against its directory).
+    pub policy_path: Option<String>,
+    pub tenant: Option<String>,
 }
 
 fn parse_action(s: &str) -> Result<Action, BindingError> {
@@ -51,6 +56,10 @@ pub fn build(options: Option<NativeOptions>) -> Result<Scanner, BindingError> {
     };
     if let Some(yes) = o.default_packs {
         b = b.default_packs(yes);
+    }
+    // The policy first: options given with it override it.
+    if let Some(p) = crate::extra::load_policy(o.policy, o.policy_path, o.tenant)? {
+        b = b.policy(&p);
     }
     for p in o.packs.into_iter().flatten() {
         b = b.pack_toml(p.name, p.toml);

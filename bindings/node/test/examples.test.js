@@ -30,3 +30,20 @@ for (const [file, expect] of [
     for (const v of PLANTED) assert.ok(!out.includes(v), `${file} printed a planted value`)
   })
 }
+
+// The chat loop shows the user their own values back (that is its point): they must never be
+// in what the model saw, and every one must be in the restored answers.
+test('example chat-loop.js', { skip: !installed && 'run npm install in examples/node first' }, () => {
+  const out = execFileSync(process.execPath, ['chat-loop.js'], { cwd: DIR, timeout: 60_000, encoding: 'utf8' })
+  const lines = (prefix) => out.split('\n').filter((l) => l.startsWith(prefix)).join('\n')
+  const saw = lines('model saw:')
+  const said = lines('model said:')
+  const answers = lines('assistant:')
+  assert.match(saw, /<EMAIL_1>/)
+  assert.match(said, /\|/, 'the answer was streamed in chunks')
+  for (const v of ['jane.roe@example.org', '536-22-8726', '4111 1111 1111 1111', 'AKIAQ3EGRDVHXPAE7N2M', '203.0.113.7']) {
+    assert.ok(!saw.includes(v) && !said.includes(v), `the model saw ${v}`)
+    assert.ok(answers.includes(v), `${v} was not restored`)
+  }
+  assert.match(out, /output check: Rotate AKIAQ3EGRDVHXPAE7N2M and use <AWS_ACCESS_KEY_2> instead\./)
+})

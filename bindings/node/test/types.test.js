@@ -76,6 +76,8 @@ test('index.d.ts declares exactly the runtime exports and Scanner methods', () =
   const d = declared(path.join(ROOT, 'index.d.ts'))
   assert.deepEqual(Object.keys(scrubline).sort(), d.values)
   assert.deepEqual(methods(scrubline.Scanner), d.classes.Scanner)
+  assert.deepEqual(methods(scrubline.Vault), d.classes.Vault)
+  assert.deepEqual(methods(scrubline.Restorer), d.classes.Restorer)
   for (const name of ['ScrublineError', 'PatternError', 'PackError', 'PolicyError', 'InputError', 'VaultError']) {
     assert.equal(typeof scrubline[name], 'function')
   }

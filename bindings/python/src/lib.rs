@@ -4,9 +4,11 @@
 //! actions and batching live in the `scrubline` crate.
 
 mod errors;
+mod extra;
 mod finding;
 mod scanner;
 mod text;
+mod vault;
 
 use std::sync::OnceLock;
 
@@ -25,7 +27,7 @@ pub(crate) const RELEASE_GIL_ABOVE: usize = 64 * 1024;
 /// default options, built on first use.
 static DEFAULT: OnceLock<Result<scrubline::Scanner, scrubline::Error>> = OnceLock::new();
 
-fn default_scanner(py: Python<'_>) -> PyResult<&'static scrubline::Scanner> {
+pub(crate) fn default_scanner(py: Python<'_>) -> PyResult<&'static scrubline::Scanner> {
     let built = match DEFAULT.get() {
         Some(b) => b,
         // Building compiles every rule (milliseconds): let other threads run meanwhile.
@@ -54,8 +56,12 @@ fn _scrubline(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<Scanner>()?;
     m.add_class::<Finding>()?;
+    m.add_class::<vault::Vault>()?;
+    m.add_class::<vault::Restorer>()?;
     m.add_function(wrap_pyfunction!(redact, m)?)?;
     m.add_function(wrap_pyfunction!(scan, m)?)?;
+    m.add_class::<extra::StreamRedactor>()?;
+    m.add_function(wrap_pyfunction!(extra::classify, m)?)?;
     errors::register(py, m)?;
     Ok(())
 }

@@ -9,6 +9,7 @@ use scrubline::{Action, ErrorKind};
 use crate::errors::{new_err, to_py_err, Location};
 use crate::finding::{convert, findings_to_py, Finding};
 use crate::text::utf8;
+use crate::vault::Vault;
 use crate::RELEASE_GIL_ABOVE;
 
 /// Finds and redacts sensitive values. Build once, share freely: immutable and thread-safe.
@@ -17,7 +18,28 @@ pub(crate) struct Scanner {
     inner: scrubline::Scanner,
 }
 
-const ACTIONS: &str = "label, mask, mask:N, pseudonym, remove or report";
+impl Scanner {
+    /// The core scanner.
+    pub(crate) fn core(&self) -> &scrubline::Scanner {
+        &self.inner
+    }
+}
+
+/// `Some(owned)` when changed, `None` when the input came back borrowed.
+trait OwnedIfChanged {
+    fn map_or_owned(self) -> Option<String>;
+}
+
+impl OwnedIfChanged for Cow<'_, str> {
+    fn map_or_owned(self) -> Option<String> {
+        match self {
+            Cow::Borrowed(_) => None,
+            Cow::Owned(o) => Some(o),
+        }
+    }
+}
+
+const ACTIONS: &str = "label, mask, mask:N, pseudonym, tokenize, remove or report";
 
 fn parse_action(target: &str, name: &str) -> PyResult<Action> {
     Action::parse(name).ok_or_else(|| {
@@ -63,7 +85,7 @@ impl Scanner {
     #[new]
     #[pyo3(signature = (
         *, packs=None, rules=None, disable=None, actions=None, key=None, scope=None,
-        threshold=None, default_packs=true, default_action=None
+        threshold=None, default_packs=true, default_action=None, policy=None, tenant=None
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -77,8 +99,16 @@ impl Scanner {
         threshold: Option<f64>,
         default_packs: bool,
         default_action: Option<String>,
+        policy: Option<Bound<'_, PyAny>>,
+        tenant: Option<String>,
     ) -> PyResult<Self> {
         let mut b = scrubline::Scanner::builder().default_packs(default_packs);
+        // The policy first: options given here override it.
+        match (policy, tenant.as_deref()) {
+            (Some(p), t) => b = b.policy(&crate::extra::load_policy(&p, t)?),
+            (None, Some(_)) => return Err(crate::extra::tenant_without_policy()),
+            (None, None) => {}
+        }
         for (i, item) in packs.iter().flatten().enumerate() {
             let (name, src) = read_pack(item, i)?;
             b = b.pack_toml(name, src);
@@ -118,6 +148,86 @@ impl Scanner {
     /// object) when nothing was changed.
     fn redact<'py>(&self, py: Python<'py>, text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyString>> {
         redact_one(py, &self.inner, text)
+    }
+
+    /// `text` with every finding replaced by its placeholder in `vault` (`<EMAIL_1>`); the same
+    /// value always gets the same placeholder. `text` itself when nothing changed.
+    fn tokenize<'py>(
+        &self,
+        py: Python<'py>,
+        text: &Bound<'py, PyString>,
+        vault: &Bound<'py, Vault>,
+    ) -> PyResult<Bound<'py, PyString>> {
+        let (s, v) = (&self.inner, &vault.get().inner);
+        with_text(py, text, |t| s.tokenize(t, v))
+    }
+
+    /// A model's answer with new sensitive values tokenized into `vault` (and left as
+    /// placeholders) and the placeholders `vault` already held restored.
+    fn redact_output<'py>(
+        &self,
+        py: Python<'py>,
+        text: &Bound<'py, PyString>,
+        vault: &Bound<'py, Vault>,
+    ) -> PyResult<Bound<'py, PyString>> {
+        let (s, v) = (&self.inner, &vault.get().inner);
+        with_text(py, text, |t| s.redact_output(t, v))
+    }
+
+    /// The audit report of scanning `text` (a dict; see docs/report-schema.md): policy, packs,
+    /// counts, spans (UTF-8 byte offsets) and keyed fingerprints, never values.
+    fn report<'py>(&self, py: Python<'py>, text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyAny>> {
+        let t = utf8(text)?;
+        let t: &str = &t;
+        let s = &self.inner;
+        let r = if t.len() > RELEASE_GIL_ABOVE { py.detach(|| s.report(t)) } else { s.report(t) };
+        crate::extra::report_to_py(py, &r)
+    }
+
+    /// `(redacted, report)` from one scan.
+    fn redact_with_report<'py>(
+        &self,
+        py: Python<'py>,
+        text: &Bound<'py, PyString>,
+    ) -> PyResult<(Bound<'py, PyString>, Bound<'py, PyAny>)> {
+        let t = utf8(text)?;
+        let t: &str = &t;
+        let s = &self.inner;
+        let (out, r) = if t.len() > RELEASE_GIL_ABOVE {
+            py.detach(|| {
+                let (o, r) = s.redact_with_report(t);
+                (o.map_or_owned(), r)
+            })
+        } else {
+            let (o, r) = s.redact_with_report(t);
+            (o.map_or_owned(), r)
+        };
+        let out = match out {
+            None => text.clone(),
+            Some(o) => PyString::new(py, &o),
+        };
+        Ok((out, crate::extra::report_to_py(py, &r)?))
+    }
+
+    /// `{"categories", "types", "sensitivity", "findings"}` of `text`.
+    fn classify<'py>(&self, py: Python<'py>, text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyDict>> {
+        let t = utf8(text)?;
+        let t: &str = &t;
+        let s = &self.inner;
+        let c = if t.len() > RELEASE_GIL_ABOVE { py.detach(|| s.classify(t)) } else { s.classify(t) };
+        crate::extra::classification_to_py(py, &c)
+    }
+
+    /// A JSON document redacted structurally: a str (JSON text) gives a str, a dict or list
+    /// gives a dict or list. Invalid JSON text is redacted as text.
+    fn redact_json<'py>(&self, py: Python<'py>, doc: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        crate::extra::redact_json(py, &self.inner, doc)
+    }
+
+    /// JSON lines, each redacted as a JSON document (a line that is not JSON: as text).
+    fn redact_json_lines<'py>(&self, py: Python<'py>, text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyString>> {
+        let s = &self.inner;
+        crate::extra::on_text(py, text, |t| s.redact_json_lines(t))
     }
 
     /// Every finding in `text`, in order, with code-point offsets.
@@ -200,6 +310,22 @@ pub(crate) fn redact_one<'py>(
     let t = utf8(text)?;
     let t: &str = &t;
     let out = if t.len() > RELEASE_GIL_ABOVE { py.detach(|| s.redact(t)) } else { s.redact(t) };
+    Ok(match out {
+        Cow::Borrowed(_) => text.clone(),
+        Cow::Owned(o) => PyString::new(py, &o),
+    })
+}
+
+/// Runs `f` on the text (with the GIL released for large inputs); returns `text` itself when
+/// `f` borrowed it back unchanged.
+fn with_text<'py>(
+    py: Python<'py>,
+    text: &Bound<'py, PyString>,
+    f: impl for<'t> Fn(&'t str) -> Cow<'t, str> + Sync,
+) -> PyResult<Bound<'py, PyString>> {
+    let t = utf8(text)?;
+    let t: &str = &t;
+    let out = if t.len() > RELEASE_GIL_ABOVE { py.detach(|| f(t)) } else { f(t) };
     Ok(match out {
         Cow::Borrowed(_) => text.clone(),
         Cow::Owned(o) => PyString::new(py, &o),

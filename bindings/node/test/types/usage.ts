@@ -12,6 +12,10 @@ import {
   PolicyError,
   InputError,
   VaultError,
+  Vault,
+  Restorer,
+  restoreStream,
+  restoreTransform,
   version,
   type Finding,
   type ScannerOptions,
@@ -82,7 +86,29 @@ const lvl: string = pinoOpts.level
 const fmt = scrublineWinston({ scanner: s })
 void [a, b, c, both, bothBytes, batch, mixed, fb, run, top, found, rules, packs, v, lvl, fmt]
 
+const vault = new Vault()
+const tokenized: string = s.tokenize('a', vault)
+const checked: string = s.redactOutput('a', vault)
+const blob: Buffer = vault.export(Buffer.alloc(32))
+const loaded: Vault = Vault.load(blob, new Uint8Array(32))
+const restored: string = loaded.restore(tokenized)
+const size: number = vault.size
+const restorer = new Restorer(vault)
+const part: string = restorer.push('<EMA') + restorer.finish()
+const held: number = restorer.heldBack
+async function llm(deltas: AsyncIterable<string>): Promise<string> {
+  let out = ''
+  for await (const t of restoreStream(deltas, vault)) out += t
+  for await (const t of restoreStream(['a', 'b'], vault)) out += t
+  const ts: TransformStream<string, string> = restoreTransform(vault)
+  void ts
+  return out
+}
+void [checked, restored, size, part, held, llm]
+
 // @ts-expect-error: numbers are not input
 s.redact(42)
+// @ts-expect-error: a vault is a Vault
+s.tokenize('a', {})
 // @ts-expect-error: unknown option names are refused
 new Scanner({ action: {} })

@@ -8,6 +8,10 @@
 
 `redact` and `scan` use the embedded default packs; build a `Scanner` to add packs, select
 rules, or set actions, and reuse it: it is immutable and thread-safe.
+
+For a model round trip, `Scanner.tokenize(prompt, vault)` puts placeholders such as `<EMAIL_1>`
+in the prompt, and `vault.restore(answer)`, a `Restorer` or `restore_stream` /
+`arestore_stream` put the values back into the (streamed) answer.
 """
 
 from __future__ import annotations
@@ -16,16 +20,22 @@ import os
 from collections.abc import Mapping, Sequence
 
 from . import logging as logging
+from ._restore import arestore_stream as arestore_stream
+from ._restore import restore_stream as restore_stream
 from ._scrubline import (
     Finding as Finding,
     InputError as InputError,
     PackError as PackError,
     PatternError as PatternError,
     PolicyError as PolicyError,
+    Restorer as Restorer,
     Scanner as Scanner,
     ScrublineError as ScrublineError,
+    StreamRedactor as StreamRedactor,
+    Vault as Vault,
     VaultError as VaultError,
     __version__ as __version__,
+    classify as classify,
 )
 from ._scrubline import redact as _redact_default
 from ._scrubline import scan as _scan_default
@@ -36,12 +46,18 @@ __all__ = [
     "PackError",
     "PatternError",
     "PolicyError",
+    "Restorer",
     "Scanner",
     "ScrublineError",
+    "StreamRedactor",
+    "Vault",
     "VaultError",
     "__version__",
+    "arestore_stream",
+    "classify",
     "logging",
     "redact",
+    "restore_stream",
     "scan",
 ]
 
