@@ -208,6 +208,19 @@ impl Scanner {
         texts.par_iter().map(|t| self.redact(t.as_ref()).into_owned()).collect()
     }
 
+    /// Redacts every text of a batch on all cores (rayon), preserving order: `None` where a
+    /// text is unchanged, so callers keep their own copy and nothing is allocated for it.
+    pub fn redact_batch_changed<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Vec<Option<String>> {
+        use rayon::prelude::*;
+        texts
+            .par_iter()
+            .map(|t| match self.redact(t.as_ref()) {
+                Cow::Borrowed(_) => None,
+                Cow::Owned(o) => Some(o),
+            })
+            .collect()
+    }
+
     /// Scans every text of a batch on all cores (rayon), preserving order.
     pub fn scan_batch<'s, S: AsRef<str> + Sync>(&'s self, texts: &[S]) -> Vec<Vec<Finding<'s>>> {
         use rayon::prelude::*;

@@ -263,12 +263,13 @@ impl Scanner {
     /// needed no change is returned as the same object.
     fn redact_batch<'py>(&self, py: Python<'py>, texts: Vec<Bound<'py, PyString>>) -> PyResult<Bound<'py, PyList>> {
         let strs = texts.iter().map(utf8).collect::<PyResult<Vec<Cow<'_, str>>>>()?;
-        let outs = py.detach(|| self.inner.redact_batch(&strs));
-        let items =
-            texts
-                .iter()
-                .zip(strs.iter().zip(outs))
-                .map(|(t, (s, o))| if *s == o { t.clone() } else { PyString::new(py, &o) });
+        // Unchanged texts come back as `None`: the input object is reused, nothing is copied
+        // or compared while holding the GIL.
+        let outs = py.detach(|| self.inner.redact_batch_changed(&strs));
+        let items = texts.iter().zip(outs).map(|(t, o)| match o {
+            None => t.clone(),
+            Some(o) => PyString::new(py, &o),
+        });
         PyList::new(py, items)
     }
 
