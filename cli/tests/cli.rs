@@ -1,36 +1,12 @@
 //! The `scrubline` binary end to end: exit codes, output formats, streaming, records,
 //! directories, notebooks, odd input.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
+
+use common::{bin, run_stdin, tmpdir};
 
 const EMAIL: &str = "maria.gonzalez@globex.io";
 const SSN: &str = "536-22-8417";
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_scrubline"))
-}
-
-fn run_stdin(args: &[&str], input: &[u8]) -> Output {
-    let mut child =
-        bin().args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let data = input.to_vec();
-    let writer = std::thread::spawn(move || stdin.write_all(&data));
-    let out = child.wait_with_output().unwrap();
-    // A child that fails early (bad options) closes its stdin: a broken pipe is not an error.
-    if let Err(e) = writer.join().unwrap() {
-        assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "{e}");
-    }
-    out
-}
-
-fn tmpdir(name: &str) -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!("scrubline-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
 
 #[test]
 fn redact_stdin_and_exit_codes() {

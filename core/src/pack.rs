@@ -159,14 +159,16 @@ struct RawRule {
     negative_examples: Vec<String>,
 }
 
-fn is_id(s: &str) -> bool {
+/// A rule or pack id: lower-case `[a-z0-9-]`, starting with a letter, at most 64 bytes.
+pub(crate) fn is_id(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 64
         && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && s.as_bytes()[0].is_ascii_lowercase()
 }
 
-fn is_type(s: &str) -> bool {
+/// An entity type: upper-case `[A-Z0-9_]`, starting with a letter, at most 64 bytes.
+pub(crate) fn is_type(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 64
         && s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')

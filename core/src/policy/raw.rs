@@ -168,19 +168,8 @@ fn is_id(s: &str) -> bool {
     !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
 }
 
-fn is_rule_id(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 64
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && s.as_bytes()[0].is_ascii_lowercase()
-}
-
-fn is_type(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 64
-        && s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
-        && s.as_bytes()[0].is_ascii_uppercase()
-}
+// Rule ids and entity types follow the pack format's own rules.
+use crate::pack::{is_id as is_rule_id, is_type};
 
 fn action(ctx: &Ctx<'_>, s: &Spanned<String>) -> Result<Action, Error> {
     Action::parse(s.get_ref()).ok_or_else(|| {
