@@ -68,6 +68,10 @@ struct Common {
     /// How input is read.
     #[arg(long, value_enum, default_value_t = InputKind::Text)]
     input: InputKind,
+    /// Threads to scan with (0: one per available core). Large inputs are cut into segments of
+    /// whole lines, scanned in parallel and written in input order.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    threads: usize,
     /// Write an audit report of the whole run (JSON: policy, packs, counts, spans, keyed
     /// fingerprints; never values) to FILE. See docs/report-schema.md.
     #[arg(long, value_name = "FILE")]
@@ -151,6 +155,7 @@ fn build_scanner(packs: &[PathBuf], c: Option<&Common>) -> Result<Scanner, Fail>
         b = b.pack_toml(p.display().to_string(), src);
     }
     if let Some(c) = c {
+        stream::set_threads(c.threads);
         for a in &c.actions {
             let (t, act) = a.split_once('=').ok_or_else(|| Fail(format!("--action wants TARGET=ACTION, got `{a}`")))?;
             let act = Action::parse(act).ok_or_else(|| {
@@ -258,8 +263,8 @@ pub(crate) fn redact_stream<R: BufRead, W: Write>(
 ) -> Result<u64, Fail> {
     match kind {
         InputKind::Text => {
-            let mut sink = stream::RedactSink { out, found: 0, buf: String::new() };
-            stream::run(scanner, input, &mut sink)?;
+            let mut sink = stream::RedactSink::new(out);
+            stream::run_par(scanner, input, &mut sink)?;
             Ok(sink.found)
         }
         InputKind::Records => output::redact_records(scanner, input, out),
@@ -276,7 +281,7 @@ pub(crate) fn scan_stream<R: BufRead, W: Write>(
 ) -> Result<(), Fail> {
     match kind {
         InputKind::Text | InputKind::Json => {
-            stream::run(scanner, input, sink)?;
+            stream::run_par(scanner, input, sink)?;
             Ok(())
         }
         InputKind::Records => output::scan_records(scanner, input, sink),

@@ -6,7 +6,7 @@ use clap::ValueEnum;
 use scrubline::{Finding, Scanner};
 use serde_json::{json, Value};
 
-use crate::stream::{lines_of, Sink};
+use crate::stream::{lines_of, ParSink, Sink};
 use crate::Fail;
 
 /// Output format of findings.
@@ -122,6 +122,27 @@ impl<W: Write> Sink for FindingSink<W> {
     }
     fn flush(&mut self) -> io::Result<()> {
         self.out.flush()
+    }
+}
+
+impl<W: Write> ParSink for FindingSink<W> {
+    type Local = FindingSink<Vec<u8>>;
+    fn local(&self) -> Self::Local {
+        FindingSink {
+            out: Vec::new(),
+            format: self.format,
+            show_values: self.show_values,
+            path: self.path.clone(),
+            id: self.id.clone(),
+            cell: self.cell,
+            count: 0,
+        }
+    }
+    fn join(&mut self, local: &mut Self::Local) -> io::Result<()> {
+        self.count += std::mem::take(&mut local.count);
+        self.out.write_all(&local.out)?;
+        local.out.clear();
+        Ok(())
     }
 }
 

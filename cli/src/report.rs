@@ -4,22 +4,38 @@
 
 use std::cell::RefCell;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use scrubline::{Finding, Report, Scanner};
 
+static ENABLED: AtomicBool = AtomicBool::new(false);
+
 thread_local! {
-    // The CLI scans on one thread; `None` unless `--report` was given.
+    // The run's report lives on the main thread; `None` unless `--report` was given.
     static REPORT: RefCell<Option<Report>> = const { RefCell::new(None) };
+    // A worker thread's report of the segment it is processing, merged in input order.
+    static PART: RefCell<Option<Report>> = const { RefCell::new(None) };
 }
 
 /// Starts collecting a report for `scanner`.
 pub fn enable(scanner: &Scanner) {
     REPORT.with(|r| *r.borrow_mut() = Some(Report::new(scanner)));
+    ENABLED.store(true, Ordering::Relaxed);
 }
 
-/// Whether a report is being collected.
+/// Whether a report is being collected (on any thread).
 pub fn enabled() -> bool {
-    REPORT.with(|r| r.borrow().is_some())
+    ENABLED.load(Ordering::Relaxed)
+}
+
+/// On a worker thread: collects what `add` is given into a part of the report.
+pub fn begin_part(scanner: &Scanner) {
+    PART.with(|p| *p.borrow_mut() = Some(Report::new(scanner)));
+}
+
+/// Ends the part started by `begin_part`, to be merged with `merge_into_current`.
+pub fn end_part() -> Option<Report> {
+    PART.with(|p| p.borrow_mut().take())
 }
 
 /// Starts a new input (a file, or standard input).
@@ -33,6 +49,16 @@ pub fn begin_input(name: Option<&str>) {
 
 /// Adds the findings of `text`, which starts at byte `offset` of the current input on `line`.
 pub fn add(scanner: &Scanner, text: &str, offset: u64, line: Option<u64>, findings: &[Finding<'_>]) {
+    let added = PART.with(|p| match p.borrow_mut().as_mut() {
+        Some(part) => {
+            part.add(scanner, text, offset, line, findings);
+            true
+        }
+        None => false,
+    });
+    if added {
+        return;
+    }
     REPORT.with(|r| {
         if let Some(rep) = r.borrow_mut().as_mut() {
             rep.add(scanner, text, offset, line, findings);

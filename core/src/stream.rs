@@ -43,6 +43,7 @@ pub struct StreamRedactor {
     step: usize,
     limit: usize,
     next_scan: usize,
+    found: u64,
 }
 
 impl std::fmt::Debug for StreamRedactor {
@@ -80,7 +81,13 @@ impl StreamRedactor {
             step,
             limit: LIMIT.max(step),
             next_scan: right + step,
+            found: 0,
         }
+    }
+
+    /// First-pass findings redacted so far (counted as in [`Scanner::redact_into`]).
+    pub fn findings(&self) -> u64 {
+        self.found
     }
 
     /// Bytes held back (pending, not yet emitted).
@@ -163,6 +170,7 @@ impl StreamRedactor {
             .map(|c| Candidate { start: c.start - base, end: c.end - base, ..*c })
             .collect();
         let text = &self.buf[base..cut];
+        self.found += mine.len() as u64;
         if mine.is_empty() {
             out.push_str(text);
         } else {
