@@ -17,6 +17,13 @@ vpy=$root/$venv/bin/python
 # The maturin build backend runs the `maturin` executable from PATH.
 export PATH="$root/$venv/bin:$PATH" VIRTUAL_ENV="$root/$venv"
 "$vpy" -m pip install --quiet "maturin>=1.7,<2.0" pytest mypy structlog
+# Arrow batches and the Spark / Ray integrations (tests/test_arrow.py, test_spark.py,
+# test_ray.py). pandas < 3: PySpark does not support pandas 3 yet. Spark needs Java 17+ (its
+# tests skip without one); a platform without a ray wheel skips the Ray tests.
+"$vpy" -m pip install --quiet pyarrow "pandas<3" pyspark
+"$vpy" -m pip install --quiet "ray[data]" || echo "== python: ray[data] did not install; its tests will skip"
+# Spark's Python workers run the venv's interpreter (where the extension is installed).
+export PYSPARK_PYTHON="$vpy" PYSPARK_DRIVER_PYTHON="$vpy" RAY_USAGE_STATS_ENABLED=0
 
 echo "== python: rust side of the binding (fmt, clippy, unit tests)"
 # Not a workspace member: the root scripts/test.sh does not lint it.

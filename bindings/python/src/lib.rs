@@ -3,6 +3,7 @@
 //! Thin by design: it converts types and offsets, maps errors and handles the GIL. Detection,
 //! actions and batching live in the `scrubline` crate.
 
+mod arrow;
 mod errors;
 mod extra;
 mod finding;

@@ -284,6 +284,31 @@ impl Scanner {
         PyList::new(py, lists)
     }
 
+    /// A pyarrow string array (`string` or `large_string`, or a `ChunkedArray` of either)
+    /// redacted on all cores with the GIL released, read in place through the Arrow C data
+    /// interface. The result has the input's type, length, chunking and nulls; a chunk where
+    /// nothing changed is kept as is (no copy; an unchanged array is returned itself).
+    fn redact_arrow<'py>(&self, py: Python<'py>, array: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        crate::arrow::redact(py, &self.inner, array)
+    }
+
+    /// Every finding in a pyarrow string array (or `ChunkedArray`), as one flat
+    /// `pyarrow.StructArray` with fields `row` (index in the input), `rule`, `type`,
+    /// `category`, `start` and `end` (code points in the row), ordered by row then offset.
+    fn scan_arrow<'py>(&self, py: Python<'py>, array: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        crate::arrow::scan(py, &self.inner, array)
+    }
+
+    /// `(redact_arrow(array), findings)` from one scan, findings as `scan_arrow` gives them
+    /// (first-pass findings, offsets into the input rows).
+    fn redact_arrow_with_findings<'py>(
+        &self,
+        py: Python<'py>,
+        array: &Bound<'py, PyAny>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
+        crate::arrow::redact_with_findings(py, &self.inner, array)
+    }
+
     /// Ids of the active rules.
     #[getter]
     fn rule_ids(&self) -> Vec<String> {

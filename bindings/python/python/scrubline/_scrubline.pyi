@@ -2,7 +2,9 @@
 
 import os
 from collections.abc import Mapping, Sequence
-from typing import Any, TypedDict, final
+from typing import Any, TypedDict, TypeVar, final
+
+_ArrowT = TypeVar("_ArrowT")
 
 class _Classification(TypedDict):
     """What `classify` returns."""
@@ -166,6 +168,20 @@ class Scanner:
         """Redacts every text on all cores with the GIL released; order is kept."""
     def scan_batch(self, texts: Sequence[str]) -> list[list[Finding]]:
         """Scans every text on all cores with the GIL released; one list per text."""
+    def redact_arrow(self, array: _ArrowT) -> _ArrowT:
+        """A pyarrow `string` or `large_string` array (or a `ChunkedArray` of either) redacted
+        on all cores with the GIL released, read in place through the Arrow C data interface.
+
+        The result has the input's type, length, chunking and nulls; a chunk in which nothing
+        changed is kept as is (no copy; an unchanged array is returned itself).
+        """
+    def scan_arrow(self, array: Any) -> Any:
+        """Every finding in a pyarrow string array (or `ChunkedArray`), as one flat
+        `pyarrow.StructArray`: `row` (int64, index in the input), `rule`, `type`, `category`
+        (string), `start`, `end` (int64, code points in the row); ordered by row, then offset."""
+    def redact_arrow_with_findings(self, array: _ArrowT) -> tuple[_ArrowT, Any]:
+        """`(redact_arrow(array), findings)` from one scan; findings as `scan_arrow` gives them
+        (first pass, offsets into the input rows)."""
     @property
     def rule_ids(self) -> list[str]:
         """Ids of the active rules."""
