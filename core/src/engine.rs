@@ -185,13 +185,16 @@ fn scan_rules(inner: &Inner, scratch: &mut Scratch, text: &str) -> Vec<Candidate
             try_start(c.start, windows);
             // Inside a cluster a value starts only after a space (`ref 12 4111 1111 …`), not
             // after `-`, `.` or `/`, and only where enough digits remain.
+            // Digits left are counted once and decremented: recounting at every space was
+            // quadratic on one long line of spaced digit groups.
+            let mut remaining = hay[c.start..c.end].iter().filter(|b| b.is_ascii_digit()).count();
+            let mut pos = c.start;
             for sp in memchr::memchr_iter(b' ', &hay[c.start..c.end]) {
                 let i = c.start + sp + 1;
-                if hay[i].is_ascii_digit() {
-                    let remaining = hay[i..c.end].iter().filter(|b| b.is_ascii_digit()).count();
-                    if remaining >= t.digit_min as usize {
-                        try_start(i, windows);
-                    }
+                remaining -= hay[pos..i].iter().filter(|b| b.is_ascii_digit()).count();
+                pos = i;
+                if hay[i].is_ascii_digit() && remaining >= t.digit_min as usize {
+                    try_start(i, windows);
                 }
             }
         }
@@ -382,15 +385,27 @@ pub(crate) fn resolve_overlaps(mut cands: Vec<Candidate>) -> Vec<Candidate> {
             .then(a.start.cmp(&b.start))
             .then(a.rule.cmp(&b.rule))
     });
-    let mut kept: Vec<Candidate> = Vec::with_capacity(cands.len());
+    if cands.len() <= 64 {
+        let mut kept: Vec<Candidate> = Vec::with_capacity(cands.len());
+        for c in cands {
+            // `kept` is sorted by start; a candidate overlaps if its neighbours do.
+            let i = kept.partition_point(|k| k.start < c.start);
+            let clash_prev = i > 0 && kept[i - 1].end > c.start;
+            let clash_next = i < kept.len() && kept[i].start < c.end;
+            if !clash_prev && !clash_next {
+                kept.insert(i, c);
+            }
+        }
+        return kept;
+    }
+    // Text dense with findings: inserting into a sorted vector would be quadratic.
+    let mut kept: std::collections::BTreeMap<usize, Candidate> = std::collections::BTreeMap::new();
     for c in cands {
-        // `kept` is sorted by start; a candidate overlaps if its neighbours do.
-        let i = kept.partition_point(|k| k.start < c.start);
-        let clash_prev = i > 0 && kept[i - 1].end > c.start;
-        let clash_next = i < kept.len() && kept[i].start < c.end;
+        let clash_prev = kept.range(..c.start).next_back().is_some_and(|(_, k)| k.end > c.start);
+        let clash_next = kept.range(c.start..).next().is_some_and(|(_, k)| k.start < c.end);
         if !clash_prev && !clash_next {
-            kept.insert(i, c);
+            kept.insert(c.start, c);
         }
     }
-    kept
+    kept.into_values().collect()
 }

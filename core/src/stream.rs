@@ -149,7 +149,10 @@ impl StreamRedactor {
             })
             .or_else(|| (self.pending() > self.limit).then_some(hi));
         let Some(cut) = cut.filter(|&c| c > lo) else {
-            self.next_scan = self.pending() + self.step;
+            // Text dense with findings has no cut yet: wait for twice as much (not one more
+            // step), so reaching the forced cut at `limit` costs a few scans, not limit/step.
+            let pending = self.pending();
+            self.next_scan = (pending + self.step).max(pending * 2).min(self.limit + 1);
             return false;
         };
         self.emit(&cands, cut, out);
@@ -197,30 +200,42 @@ fn best_cut(text: &str, cands: &[Candidate], scanner: &Scanner, lo: usize, hi: u
         return None;
     }
     let rules = &scanner.inner.rules;
-    // Forbidden open intervals, sorted by start.
+    // Forbidden open intervals, sorted by start and merged where they overlap (open intervals
+    // that only touch leave their common point allowed). Sorting keeps this O(n log n) on text
+    // dense with findings.
     let mut zones: Vec<(usize, usize)> = cands
         .iter()
         .map(|c| {
             let m = if rules[c.rule as usize].action == crate::model::Action::Report { 0 } else { margin };
             (c.start.saturating_sub(m), c.end + m)
         })
+        .filter(|&(s, e)| e > s + 1)
         .collect();
     zones.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(zones.len());
+    for (s, e) in zones {
+        match merged.last_mut() {
+            Some(last) if s < last.1 => last.1 = last.1.max(e),
+            _ => merged.push((s, e)),
+        }
+    }
     // Walk down from `hi`: a point is allowed if no zone strictly contains it.
     let mut c = hi;
     loop {
         if c <= lo {
             return None;
         }
-        match zones.iter().filter(|&&(s, e)| s < c && c < e).map(|&(s, _)| s).min() {
-            None => {
+        // The last zone starting before `c`; earlier ones end at or before its start.
+        let i = merged.partition_point(|&(s, _)| s < c);
+        match i.checked_sub(1).map(|i| merged[i]) {
+            Some((s, e)) if c < e => c = s,
+            _ => {
                 let b = floor(text, c);
                 if b == c {
                     return Some(c);
                 }
                 c = b;
             }
-            Some(s) => c = s,
         }
     }
 }
