@@ -22,6 +22,20 @@ fi
 echo "== rust: tests"
 cargo test --workspace
 
+# The fuzz targets are their own workspace: type-check them on stable (no cargo-fuzz, no
+# sanitizer build); scripts/fuzz.sh builds and runs them.
+echo "== rust: fuzz targets (check)"
+cargo check --manifest-path fuzz/Cargo.toml --bins --target-dir target/fuzz-check
+
+# Offline license/ban/source checks when cargo-deny is installed; installing it takes ~12 min,
+# so it is left to scripts/supply-chain.sh (which installs it).
+if cargo deny --version >/dev/null 2>&1; then
+  echo "== rust: cargo deny (licenses, bans, sources)"
+  cargo deny --offline check licenses bans sources
+else
+  echo "cargo-deny not installed; skipping (scripts/supply-chain.sh installs and runs it)"
+fi
+
 if [ -f bindings/python/pyproject.toml ]; then
   echo "== python"
   ./scripts/test-python.sh

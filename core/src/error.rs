@@ -60,7 +60,13 @@ pub struct Error {
 
 impl Error {
     pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Error { kind, message: message.into(), source_name: None, rule: None, line: None, column: None }
+        let mut message = without_values(message.into());
+        if message.is_empty() {
+            // Some parser errors come without a description (TOML on a stray `\r`, found by
+            // fuzzing): say so rather than print an empty message.
+            message = "malformed input (no further details)".to_string();
+        }
+        Error { kind, message, source_name: None, rule: None, line: None, column: None }
     }
 
     pub(crate) fn with_source(mut self, name: &str) -> Self {
@@ -143,6 +149,46 @@ impl fmt::Debug for Error {
 
 impl std::error::Error for Error {}
 
+/// `msg` without the values serde quotes when a pack or policy field has the wrong type or an
+/// unknown variant (`invalid type: string "4111…", expected f32`): a value put in the wrong
+/// field may be a secret, a deny-list term or an allow-listed value. Field names stay.
+fn without_values(msg: String) -> String {
+    const TICKED: [&str; 5] = ["integer `", "floating point `", "character `", "boolean `", "unknown variant `"];
+    if !msg.contains("string \"") && !TICKED.iter().any(|t| msg.contains(t)) {
+        return msg;
+    }
+    let mut out = String::with_capacity(msg.len());
+    let mut rest = msg.as_str();
+    loop {
+        let quoted = rest.find("string \"").map(|i| (i, "string \"", '"'));
+        let ticked = TICKED.iter().filter_map(|t| rest.find(t).map(|i| (i, *t, '`'))).min_by_key(|x| x.0);
+        let Some((at, lead, close)) = [quoted, ticked].into_iter().flatten().min_by_key(|x| x.0) else {
+            out.push_str(rest);
+            return out;
+        };
+        out.push_str(&rest[..at]);
+        out.push_str(lead.trim_end_matches(['`', '"', ' ']));
+        let body = &rest[at + lead.len()..];
+        // The closing quote: the first one not escaped (serde writes strings Debug-escaped).
+        let mut end = None;
+        let mut escaped = false;
+        for (i, c) in body.char_indices() {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' && close == '"' {
+                escaped = true;
+            } else if c == close {
+                end = Some(i);
+                break;
+            }
+        }
+        match end {
+            Some(e) => rest = &body[e + 1..],
+            None => return out,
+        }
+    }
+}
+
 /// 1-based (line, column) of a byte offset in `src`.
 pub(crate) fn line_col(src: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(src.len());
@@ -151,4 +197,27 @@ pub(crate) fn line_col(src: &str, offset: usize) -> (usize, usize) {
     let col_start = memchr::memrchr(b'\n', before).map_or(0, |p| p + 1);
     let column = src.get(col_start..offset).map_or(offset - col_start, |s| s.chars().count()) + 1;
     (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_values;
+
+    #[test]
+    fn serde_values_are_dropped_from_messages() {
+        let cases = [
+            ("invalid type: string \"536-22-8417\", expected f64", "invalid type: string, expected f64"),
+            ("invalid type: string \"a \\\"q\\\" b\", expected a map", "invalid type: string, expected a map"),
+            ("invalid value: integer `4111111111111111`, expected u8", "invalid value: integer, expected u8"),
+            ("invalid type: floating point `1.5`, expected usize", "invalid type: floating point, expected usize"),
+            ("unknown variant `hunter2`, expected one of `a`, `b`", "unknown variant, expected one of `a`, `b`"),
+            ("invalid type: boolean `true`, expected a string", "invalid type: boolean, expected a string"),
+            ("unknown field `flavour`, expected `id`", "unknown field `flavour`, expected `id`"),
+            ("unknown action `blur` (label, mask)", "unknown action `blur` (label, mask)"),
+            ("invalid type: string \"unterminated", "invalid type: string"),
+        ];
+        for (msg, want) in cases {
+            assert_eq!(without_values(msg.to_string()), want);
+        }
+    }
 }

@@ -288,7 +288,7 @@ impl ExactSizeIterator for FindIter<'_> {}
 ///     .unwrap();
 /// assert_eq!(s.redact("to bob@example.com"), "to ***********.com");
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ScannerBuilder {
     default_packs: bool,
     packs: Vec<Pack>,
@@ -304,6 +304,26 @@ pub struct ScannerBuilder {
     policy: Option<crate::policy::Policy>,
     json: crate::json::JsonOptions,
     report_key: Option<Vec<u8>>,
+}
+
+/// Shows the configuration's shape, never keys or pack sources.
+impl std::fmt::Debug for ScannerBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let set = |k: &Option<Vec<u8>>| if k.is_some() { "<set>" } else { "<none>" };
+        f.debug_struct("ScannerBuilder")
+            .field("default_packs", &self.default_packs)
+            .field("packs", &self.packs.len())
+            .field("pack_sources", &self.pack_sources.iter().map(|(name, _)| name).collect::<Vec<_>>())
+            .field("only", &self.only_rules)
+            .field("disabled", &self.disabled)
+            .field("actions", &self.actions)
+            .field("default_action", &self.default_action)
+            .field("threshold", &self.threshold)
+            .field("pseudonym_key", &set(&self.pseudonym_key))
+            .field("report_key", &set(&self.report_key))
+            .field("policy", &self.policy.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for ScannerBuilder {

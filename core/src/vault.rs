@@ -33,6 +33,7 @@ use chacha20poly1305::aead::rand_core::RngCore;
 use chacha20poly1305::aead::{Aead, KeyInit, OsRng, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use serde::{Deserialize, Serialize};
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::error::{Error, ErrorKind};
 use crate::redact::normalize;
@@ -67,9 +68,22 @@ struct Entry {
     value: String,
 }
 
-#[derive(Serialize, Deserialize)]
+impl Drop for Entry {
+    /// A value is wiped from memory when its entry goes (vault dropped, import refused).
+    fn drop(&mut self) {
+        self.value.zeroize();
+    }
+}
+
+#[derive(Deserialize)]
 struct Contents {
     entries: Vec<Entry>,
+}
+
+/// What `export` encrypts: the entries, borrowed (no intermediate copy of the values).
+#[derive(Serialize)]
+struct ContentsRef<'a> {
+    entries: &'a [Entry],
 }
 
 /// What the vault holds, behind its lock.
@@ -84,6 +98,15 @@ pub(crate) struct State {
     /// The keys of `by_key`, sorted, for the prefix queries of a streaming restore.
     keys: BTreeSet<String>,
     max_key_len: usize,
+}
+
+impl Drop for State {
+    /// The value index holds normalized copies of the values: wiped too (entries wipe theirs).
+    fn drop(&mut self) {
+        for (mut k, _) in self.by_value.drain() {
+            k.zeroize();
+        }
+    }
 }
 
 impl State {
@@ -145,6 +168,8 @@ fn value_key(entity: &str, value: &str) -> String {
 /// Thread-safe (`Send + Sync`, a lock inside) and cheap to clone: clones share one store. The
 /// same value (after [`normalize`]) always gets the same placeholder in a vault, across calls.
 /// Entries are only ever added. `Debug` shows the number of entries, never their contents.
+/// When the last clone is dropped the values held are overwritten with zeros (best effort: the
+/// vault's own copies, its export and import buffers; not copies the caller made).
 ///
 /// ```
 /// use scrubline::{Scanner, Vault};
@@ -241,10 +266,15 @@ impl Vault {
         let cipher = cipher(key)?;
         let plain = {
             let st = self.read();
-            let entries: Vec<&Entry> = st.entries.iter().collect();
+            // Sized up front so the plaintext is never reallocated (which would leave a copy
+            // behind): JSON escapes at most 6 bytes per byte of a value.
+            let cap =
+                32 + st.entries.iter().map(|e| 48 + e.entity.len() + e.id.len() + 6 * e.value.len()).sum::<usize>();
+            let mut plain = Zeroizing::new(Vec::with_capacity(cap));
             // Serializing plain strings cannot fail.
-            serde_json::to_vec(&serde_json::json!({ "entries": entries }))
-                .map_err(|_| vault_error("cannot encode the vault"))?
+            serde_json::to_writer(&mut *plain, &ContentsRef { entries: &st.entries })
+                .map_err(|_| vault_error("cannot encode the vault"))?;
+            plain
         };
         let mut blob = Vec::with_capacity(HEADER_LEN + NONCE_LEN + plain.len() + TAG_LEN);
         blob.extend_from_slice(MAGIC);
@@ -253,7 +283,7 @@ impl Vault {
         OsRng.try_fill_bytes(&mut nonce).map_err(|_| vault_error("the OS random source failed"))?;
         blob.extend_from_slice(&nonce);
         let sealed = cipher
-            .encrypt(XNonce::from_slice(&nonce), Payload { msg: &plain, aad: &blob[..HEADER_LEN] })
+            .encrypt(XNonce::from_slice(&nonce), Payload { msg: plain.as_slice(), aad: &blob[..HEADER_LEN] })
             .map_err(|_| vault_error("cannot encrypt the vault"))?;
         blob.extend_from_slice(&sealed);
         Ok(blob)
@@ -276,12 +306,14 @@ impl Vault {
             )));
         }
         let nonce = XNonce::from_slice(&blob[HEADER_LEN..HEADER_LEN + NONCE_LEN]);
-        let plain = cipher
-            .decrypt(nonce, Payload { msg: &blob[HEADER_LEN + NONCE_LEN..], aad: &blob[..HEADER_LEN] })
-            .map_err(|_| vault_error("cannot decrypt the vault: wrong key, or the data was changed"))?;
+        let plain = Zeroizing::new(
+            cipher
+                .decrypt(nonce, Payload { msg: &blob[HEADER_LEN + NONCE_LEN..], aad: &blob[..HEADER_LEN] })
+                .map_err(|_| vault_error("cannot decrypt the vault: wrong key, or the data was changed"))?,
+        );
         // serde's messages can quote the data: never pass them on.
         let contents: Contents =
-            serde_json::from_slice(&plain).map_err(|_| vault_error("the vault's contents are malformed"))?;
+            serde_json::from_slice(plain.as_slice()).map_err(|_| vault_error("the vault's contents are malformed"))?;
         let mut st = State::default();
         for e in contents.entries {
             let id_ok = match e.kind {
@@ -301,9 +333,9 @@ impl Vault {
 
     /// Writes the placeholder of (`entity`, `value`), making a new one if the value is new.
     pub(crate) fn write_placeholder(&self, out: &mut String, entity: &str, value: &str) {
-        let vk = value_key(entity, value);
+        let vk = Zeroizing::new(value_key(entity, value));
         let mut st = self.write();
-        let i = match st.by_value.get(&vk) {
+        let i = match st.by_value.get(vk.as_str()) {
             Some(&i) => i,
             None => {
                 let n = st.counters.get(entity).copied().unwrap_or(0) + 1;

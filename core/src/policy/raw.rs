@@ -367,5 +367,18 @@ pub(super) fn allow_regex(patterns: &[String]) -> Result<Regex, Error> {
     Regex::builder()
         .configure(meta::Config::new().nfa_size_limit(Some(8 << 20)).hybrid_cache_capacity(1 << 20))
         .build_many(patterns)
-        .map_err(|e| Error::new(ErrorKind::Policy, format!("allow-list regex: {e}")))
+        .map_err(|e| Error::new(ErrorKind::Policy, format!("allow-list regex: {}", regex_reason(&e))))
+}
+
+/// Why a regex was refused, without quoting it (`meta::BuildError`'s own message says only
+/// "error parsing pattern 0"; the syntax error's kind says what is unsupported).
+fn regex_reason(e: &meta::BuildError) -> String {
+    match e.syntax_error() {
+        Some(regex_syntax::Error::Parse(p)) => p.kind().to_string(),
+        Some(regex_syntax::Error::Translate(t)) => t.kind().to_string(),
+        _ => match e.size_limit() {
+            Some(n) => format!("compiled size exceeds the limit of {n} bytes"),
+            None => e.to_string(),
+        },
+    }
 }
