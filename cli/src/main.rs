@@ -18,6 +18,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use scrubline::{Action, Scanner};
 
 use output::{FindingSink, Format};
+use stream::ParSink;
 
 #[derive(Parser)]
 #[command(name = "scrubline", version, about = "Find and redact PII and secrets in text, logs and code")]
@@ -216,12 +217,40 @@ fn run(cli: Cli) -> Result<bool, Fail> {
                 report::begin_input(Some("-"));
                 redact_stream(&scanner, common.input, io::stdin().lock(), &mut out)?
             } else {
-                let mut found = 0;
-                for file in walk::files(&common.paths)? {
-                    report::begin_input(Some(&file.display().to_string()));
-                    found += walk::redact_file(&scanner, &file, common.input, in_place, &mut out)?;
-                }
-                found
+                let files = walk::files(&common.paths)?;
+                let kind = common.input;
+                let scanner = &scanner;
+                // Both callbacks below write and count: shared through cells.
+                let found = std::cell::Cell::new(0u64);
+                let out = std::cell::RefCell::new(&mut out);
+                walk::for_each_file(
+                    &files,
+                    |file| {
+                        // On a worker: the file's output and report part, joined in order.
+                        if report::enabled() {
+                            report::begin_part(scanner);
+                        }
+                        let mut buf = Vec::new();
+                        let r = walk::redact_file(scanner, file, kind, in_place, &mut buf);
+                        (r, buf, report::end_part())
+                    },
+                    |file| {
+                        report::begin_input(Some(&file.display().to_string()));
+                        let n = walk::redact_file(scanner, file, kind, in_place, &mut *out.borrow_mut())?;
+                        found.set(found.get() + n);
+                        Ok(())
+                    },
+                    |file, (r, buf, part)| {
+                        report::begin_input(Some(&file.display().to_string()));
+                        if let Some(part) = part {
+                            report::merge_into_current(part);
+                        }
+                        found.set(found.get() + r?);
+                        out.borrow_mut().write_all(&buf)?;
+                        Ok(())
+                    },
+                )?;
+                found.get()
             };
             out.flush()?;
             report::write(common.report.as_deref())?;
@@ -241,11 +270,39 @@ fn run(cli: Cli) -> Result<bool, Fail> {
                 scan_stream(&scanner, common.input, io::stdin().lock(), &mut sink)?;
             } else {
                 let many = common.paths.len() > 1 || common.paths.iter().any(|p| p.is_dir());
-                for file in walk::files(&common.paths)? {
-                    report::begin_input(Some(&file.display().to_string()));
-                    sink.path = many.then(|| file.display().to_string());
-                    walk::scan_file(&scanner, &file, common.input, &mut sink)?;
-                }
+                let files = walk::files(&common.paths)?;
+                let (kind, scanner) = (common.input, &scanner);
+                let sink = std::cell::RefCell::new(&mut sink);
+                let name = |file: &std::path::Path| many.then(|| file.display().to_string());
+                let blank = sink.borrow().local();
+                walk::for_each_file(
+                    &files,
+                    |file| {
+                        // On a worker: the file's findings and report part, joined in order.
+                        if report::enabled() {
+                            report::begin_part(scanner);
+                        }
+                        let mut local = blank.clone();
+                        local.path = name(file);
+                        let r = walk::scan_file(scanner, file, kind, &mut local);
+                        (r, local, report::end_part())
+                    },
+                    |file| {
+                        report::begin_input(Some(&file.display().to_string()));
+                        let mut sink = sink.borrow_mut();
+                        sink.path = name(file);
+                        walk::scan_file(scanner, file, kind, &mut sink)
+                    },
+                    |file, (r, mut local, part)| {
+                        report::begin_input(Some(&file.display().to_string()));
+                        if let Some(part) = part {
+                            report::merge_into_current(part);
+                        }
+                        r?;
+                        sink.borrow_mut().join(&mut local)?;
+                        Ok(())
+                    },
+                )?;
             }
             sink.finish()?;
             report::write(common.report.as_deref())?;

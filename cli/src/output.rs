@@ -19,6 +19,7 @@ pub enum Format {
 }
 
 /// Writes findings as they are found.
+#[derive(Clone)]
 pub struct FindingSink<W: Write> {
     out: W,
     format: Format,

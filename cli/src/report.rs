@@ -68,6 +68,15 @@ pub fn add(scanner: &Scanner, text: &str, offset: u64, line: Option<u64>, findin
 
 /// Merges a report made elsewhere (JSON documents) into the run's, as part of the current input.
 pub fn merge_into_current(part: Report) {
+    // On a worker thread, into its own part (merged in order later).
+    let part = PART.with(|p| match p.borrow_mut().as_mut() {
+        Some(mine) => {
+            mine.absorb(part);
+            None
+        }
+        None => Some(part),
+    });
+    let Some(part) = part else { return };
     REPORT.with(|r| {
         if let Some(rep) = r.borrow_mut().as_mut() {
             rep.absorb(part);

@@ -23,14 +23,29 @@ const SEGMENT: usize = 512 << 10;
 
 static THREADS: AtomicUsize = AtomicUsize::new(1);
 
+thread_local! {
+    // Set on a thread that already works beside others (a file of many): it streams alone.
+    static ALONE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Makes streams on this thread run on this thread only.
+pub fn alone() {
+    ALONE.with(|a| a.set(true));
+}
+
 /// Sets the number of threads streams are processed with (0: one per available core).
 pub fn set_threads(n: usize) {
     let n = if n == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { n };
     THREADS.store(n.max(1), Ordering::Relaxed);
 }
 
-fn threads() -> usize {
-    THREADS.load(Ordering::Relaxed)
+/// Threads streams are processed with.
+pub fn threads() -> usize {
+    if ALONE.with(|a| a.get()) {
+        1
+    } else {
+        THREADS.load(Ordering::Relaxed)
+    }
 }
 
 /// Something done with each processed segment of the input.

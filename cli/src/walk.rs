@@ -1,9 +1,11 @@
 //! Paths: files, directories (recursed honoring .gitignore via the `ignore` crate), binaries
 //! skipped, Jupyter notebooks read cell by cell.
 
+use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{self, BufReader, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{mpsc, Arc, Mutex};
 
 use scrubline::Scanner;
 use serde_json::Value;
@@ -34,6 +36,76 @@ pub fn files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Fail> {
         }
     }
     Ok(out)
+}
+
+/// Files up to this size are processed whole on a worker thread when there are several files;
+/// larger ones are streamed in parallel segments, one file at a time.
+const SMALL_FILE: u64 = 1 << 20;
+
+/// Runs `work` over `files` on the configured threads and hands each result to `done` in the
+/// files' order. Large files go to `big` on this thread instead (in order, after everything
+/// before them); at most 2 × threads results wait in memory.
+pub fn for_each_file<T: Send>(
+    files: &[PathBuf],
+    work: impl Fn(&Path) -> T + Sync,
+    mut big: impl FnMut(&Path) -> Result<(), Fail>,
+    mut done: impl FnMut(&Path, T) -> Result<(), Fail>,
+) -> Result<(), Fail> {
+    let n = crate::stream::threads();
+    let is_small = |p: &Path| std::fs::metadata(p).is_ok_and(|m| m.len() <= SMALL_FILE);
+    if n <= 1 || files.len() < 2 {
+        for f in files {
+            big(f)?;
+        }
+        return Ok(());
+    }
+    std::thread::scope(|scope| {
+        let (jobs, queue) = mpsc::sync_channel::<(usize, mpsc::Sender<T>)>(n);
+        let queue = Arc::new(Mutex::new(queue));
+        let work = &work;
+        for _ in 0..n {
+            let queue = Arc::clone(&queue);
+            scope.spawn(move || {
+                crate::stream::alone();
+                loop {
+                    let job = match queue.lock() {
+                        Ok(q) => q.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok((i, reply)) = job else { return };
+                    let _ = reply.send(work(&files[i]));
+                }
+            });
+        }
+        let mut pending: VecDeque<(usize, mpsc::Receiver<T>)> = VecDeque::new();
+        let mut run = || -> Result<(), Fail> {
+            let stopped = || Fail("a worker thread stopped".into());
+            for (i, f) in files.iter().enumerate() {
+                if is_small(f) {
+                    let (reply, rx) = mpsc::channel();
+                    jobs.send((i, reply)).map_err(|_| stopped())?;
+                    pending.push_back((i, rx));
+                } else {
+                    while let Some((j, rx)) = pending.pop_front() {
+                        done(&files[j], rx.recv().map_err(|_| stopped())?)?;
+                    }
+                    big(f)?;
+                }
+                while pending.len() >= 2 * n {
+                    if let Some((j, rx)) = pending.pop_front() {
+                        done(&files[j], rx.recv().map_err(|_| stopped())?)?;
+                    }
+                }
+            }
+            while let Some((j, rx)) = pending.pop_front() {
+                done(&files[j], rx.recv().map_err(|_| stopped())?)?;
+            }
+            Ok(())
+        };
+        let result = run();
+        drop(jobs);
+        result
+    })
 }
 
 fn is_binary(path: &Path) -> io::Result<bool> {

@@ -69,3 +69,38 @@ fn values_across_the_pieces_of_an_over_long_line_are_redacted() {
         assert!(out.stdout == want.as_bytes(), "--threads {threads}: long line differs from one-shot redaction");
     }
 }
+
+#[test]
+fn many_files_on_threads_keep_their_order_findings_and_report() {
+    let dir = tmpdir("many-files");
+    let text = log_text();
+    // 40 small files and one large one in the middle (streamed in segments on its own).
+    for i in 0..40 {
+        let part = &text[i * 1000..i * 1000 + 3000];
+        let start = part.find('\n').unwrap() + 1;
+        std::fs::write(dir.join(format!("f{i:02}.log")), &part[start..]).unwrap();
+    }
+    std::fs::write(dir.join("f20-big.log"), text.repeat(2)).unwrap();
+    let run = |args: &[&str], threads: &str| {
+        let report = dir.with_extension(format!("report-{threads}.json"));
+        let out = bin().args(args).args(["--threads", threads, "--report"]).arg(&report).arg(&dir).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+        let mut rep: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+        std::fs::remove_file(report).unwrap();
+        // Fingerprints are keyed by a per-run key when the policy gives none.
+        for f in rep["findings"].as_array_mut().unwrap() {
+            f.as_object_mut().unwrap().remove("fingerprint");
+        }
+        (out.stdout, rep)
+    };
+    for args in [&["redact"][..], &["scan", "--format", "jsonl"][..]] {
+        let (one, rep1) = run(args, "1");
+        let (three, rep3) = run(args, "3");
+        assert!(one == three, "{args:?}: output differs between 1 and 3 threads");
+        assert_eq!(rep1["total"], rep3["total"]);
+        assert_eq!(rep1["inputs"], rep3["inputs"], "{args:?}: report inputs differ");
+        assert!(rep1["findings"] == rep3["findings"], "{args:?}: report findings differ");
+        assert_eq!(rep1["inputs"].as_array().unwrap().len(), 41);
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}
