@@ -143,15 +143,44 @@ pub(crate) fn inside_label(h: &[u8], i: usize, j: usize) -> bool {
 /// `snake_case` join counts as a boundary (`userSsn`, `customer_ssn`).
 pub fn has_context(hay: &str, words: &[String]) -> bool {
     let h = hay.as_bytes();
+    if h.is_empty() || words.is_empty() {
+        return false;
+    }
+    // Lower-case the window once (on the stack when it is small) and search each word with
+    // memmem: comparing case-insensitively at every offset was most of a prompt's scan cost.
+    let mut stack = [0u8; 512];
+    let heap: Vec<u8>;
+    let lower: &[u8] = if h.len() <= stack.len() {
+        for (d, s) in stack.iter_mut().zip(h) {
+            *d = s.to_ascii_lowercase();
+        }
+        &stack[..h.len()]
+    } else {
+        heap = h.to_ascii_lowercase();
+        &heap
+    };
     words.iter().any(|w| {
         let w = w.as_bytes();
         if w.is_empty() || w.len() > h.len() {
             return false;
         }
-        (0..=h.len() - w.len()).any(|i| {
-            if !h[i..i + w.len()].eq_ignore_ascii_case(w) {
-                return false;
-            }
+        let owned;
+        let w = if w.iter().any(u8::is_ascii_uppercase) {
+            owned = w.to_ascii_lowercase();
+            &owned[..]
+        } else {
+            w
+        };
+        // Overlapping occurrences count too (a word may fail its boundary check at one offset
+        // and pass at the next), so search again one byte on rather than after the match.
+        let finder = memchr::memmem::Finder::new(w);
+        let mut from = 0;
+        let mut occurrences = std::iter::from_fn(|| {
+            let i = from + finder.find(&lower[from..])?;
+            from = i + 1;
+            Some(i)
+        });
+        occurrences.any(|i| {
             let first = h[i];
             let last = h[i + w.len() - 1];
             let left_ok = i == 0
