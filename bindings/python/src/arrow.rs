@@ -347,7 +347,7 @@ pub(crate) fn redact<'py>(
     let new = {
         let arrays = &input.arrays;
         let rows = rows(arrays);
-        py.detach(|| {
+        crate::errors::engine(py, true, || {
             let changed: Vec<Option<String>> = rows
                 .par_iter()
                 .map(|r| match r.map(|t| s.redact(t)) {
@@ -356,7 +356,7 @@ pub(crate) fn redact<'py>(
                 })
                 .collect();
             rebuild_chunks(arrays, &rows, &changed)
-        })?
+        })??
     };
     input.output(py, new)
 }
@@ -371,7 +371,7 @@ pub(crate) fn scan<'py>(
     let findings = {
         let arrays = &input.arrays;
         let rows = rows(arrays);
-        py.detach(|| {
+        crate::errors::engine(py, true, || {
             let per_row: Vec<Vec<Hit<'_>>> = rows
                 .par_iter()
                 .map(|r| match r {
@@ -387,7 +387,7 @@ pub(crate) fn scan<'py>(
                 })
                 .collect();
             findings_array(&per_row)
-        })?
+        })??
     };
     export(py, &findings.to_data())
 }
@@ -402,7 +402,7 @@ pub(crate) fn redact_with_findings<'py>(
     let (new, findings) = {
         let arrays = &input.arrays;
         let rows = rows(arrays);
-        py.detach(|| {
+        crate::errors::engine(py, true, || {
             let (changed, per_row): (Vec<Option<String>>, Vec<Vec<Hit<'_>>>) = rows
                 .par_iter()
                 .map(|r| match r {
@@ -419,7 +419,7 @@ pub(crate) fn redact_with_findings<'py>(
                 })
                 .unzip();
             Ok::<_, PyErr>((rebuild_chunks(arrays, &rows, &changed)?, findings_array(&per_row)?))
-        })?
+        })??
     };
     Ok((input.output(py, new)?, export(py, &findings.to_data())?))
 }

@@ -37,6 +37,32 @@ pub(crate) fn register(py: Python<'_>, m: &Bound<'_, PyModule>) -> PyResult<()> 
     Ok(())
 }
 
+/// Runs engine work `f` (with the GIL released when `detach`), turning a panic into a
+/// `ScrublineError` with code `SCRUBLINE_INTERNAL` instead of unwinding into Python. The panic's
+/// message is not used: it could describe the input.
+pub(crate) fn engine<T: Send>(py: Python<'_>, detach: bool, f: impl FnOnce() -> T + Send) -> PyResult<T> {
+    let run = || std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    let result = if detach { py.detach(run) } else { run() };
+    result.map_err(|_| internal())
+}
+
+/// The error raised for a bug in scrubline (a caught panic).
+pub(crate) fn internal() -> PyErr {
+    Python::attach(|py| {
+        let err = PyErr::from_type(
+            py.get_type::<ScrublineError>(),
+            "internal error in scrubline (a bug; no input is shown): please report it",
+        );
+        let value = err.value(py);
+        let _ = value.setattr("code", "SCRUBLINE_INTERNAL");
+        let _ = value.setattr("message", "internal error");
+        for attr in ["source_name", "rule", "line", "column"] {
+            let _ = value.setattr(attr, py.None());
+        }
+        err
+    })
+}
+
 /// Where an error is, for the structured attributes.
 #[derive(Default)]
 pub(crate) struct Location<'a> {

@@ -56,7 +56,7 @@ pub(crate) fn on_text<'py>(
 ) -> PyResult<Bound<'py, PyString>> {
     let t = utf8(text)?;
     let t: &str = &t;
-    let out = if t.len() > RELEASE_GIL_ABOVE { py.detach(|| f(t)) } else { f(t) };
+    let out = crate::errors::engine(py, t.len() > RELEASE_GIL_ABOVE, || f(t))?;
     Ok(match out {
         Cow::Borrowed(_) => text.clone(),
         Cow::Owned(o) => PyString::new(py, &o),
@@ -102,12 +102,13 @@ impl StreamRedactor {
         let t = utf8(chunk)?;
         let t: &str = &t;
         let inner = &mut self.inner;
-        Ok(if t.len() > RELEASE_GIL_ABOVE { py.detach(|| inner.push(t)) } else { inner.push(t) })
+        crate::errors::engine(py, t.len() > RELEASE_GIL_ABOVE, || inner.push(t))
     }
 
     /// The redaction of everything still held back; the redactor can then start a new stream.
-    fn finish(&mut self) -> String {
-        self.inner.finish()
+    fn finish(&mut self, py: Python<'_>) -> PyResult<String> {
+        let inner = &mut self.inner;
+        crate::errors::engine(py, false, || inner.finish())
     }
 
     /// Bytes held back so far.
@@ -127,7 +128,7 @@ pub(crate) fn classify<'py>(py: Python<'py>, text: &Bound<'py, PyString>) -> PyR
     let s = crate::default_scanner(py)?;
     let t = utf8(text)?;
     let t: &str = &t;
-    let c = if t.len() > RELEASE_GIL_ABOVE { py.detach(|| s.classify(t)) } else { s.classify(t) };
+    let c = crate::errors::engine(py, t.len() > RELEASE_GIL_ABOVE, || s.classify(t))?;
     classification_to_py(py, &c)
 }
 

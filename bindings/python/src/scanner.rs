@@ -140,7 +140,7 @@ impl Scanner {
             b = b.threshold(t as f32);
         }
         // Compiling every rule takes milliseconds: let other threads run meanwhile.
-        let inner = py.detach(move || b.build()).map_err(|e| to_py_err(&e))?;
+        let inner = crate::errors::engine(py, true, move || b.build())?.map_err(|e| to_py_err(&e))?;
         Ok(Scanner { inner })
     }
 
@@ -180,7 +180,7 @@ impl Scanner {
         let t = utf8(text)?;
         let t: &str = &t;
         let s = &self.inner;
-        let r = if t.len() > RELEASE_GIL_ABOVE { py.detach(|| s.report(t)) } else { s.report(t) };
+        let r = crate::errors::engine(py, t.len() > RELEASE_GIL_ABOVE, || s.report(t))?;
         crate::extra::report_to_py(py, &r)
     }
 
@@ -193,15 +193,10 @@ impl Scanner {
         let t = utf8(text)?;
         let t: &str = &t;
         let s = &self.inner;
-        let (out, r) = if t.len() > RELEASE_GIL_ABOVE {
-            py.detach(|| {
-                let (o, r) = s.redact_with_report(t);
-                (o.map_or_owned(), r)
-            })
-        } else {
+        let (out, r) = crate::errors::engine(py, t.len() > RELEASE_GIL_ABOVE, || {
             let (o, r) = s.redact_with_report(t);
             (o.map_or_owned(), r)
-        };
+        })?;
         let out = match out {
             None => text.clone(),
             Some(o) => PyString::new(py, &o),
@@ -214,7 +209,7 @@ impl Scanner {
         let t = utf8(text)?;
         let t: &str = &t;
         let s = &self.inner;
-        let c = if t.len() > RELEASE_GIL_ABOVE { py.detach(|| s.classify(t)) } else { s.classify(t) };
+        let c = crate::errors::engine(py, t.len() > RELEASE_GIL_ABOVE, || s.classify(t))?;
         crate::extra::classification_to_py(py, &c)
     }
 
@@ -246,11 +241,7 @@ impl Scanner {
         let t = utf8(text)?;
         let t: &str = &t;
         let s = &self.inner;
-        let (out, found) = if t.len() > RELEASE_GIL_ABOVE {
-            py.detach(|| s.redact_with_findings(t))
-        } else {
-            s.redact_with_findings(t)
-        };
+        let (out, found) = crate::errors::engine(py, t.len() > RELEASE_GIL_ABOVE, || s.redact_with_findings(t))?;
         let out = match out {
             Cow::Borrowed(_) => text.clone(),
             Cow::Owned(o) => PyString::new(py, &o),
@@ -265,7 +256,7 @@ impl Scanner {
         let strs = texts.iter().map(utf8).collect::<PyResult<Vec<Cow<'_, str>>>>()?;
         // Unchanged texts come back as `None`: the input object is reused, nothing is copied
         // or compared while holding the GIL.
-        let outs = py.detach(|| self.inner.redact_batch_changed(&strs));
+        let outs = crate::errors::engine(py, true, || self.inner.redact_batch_changed(&strs))?;
         let items = texts.iter().zip(outs).map(|(t, o)| match o {
             None => t.clone(),
             Some(o) => PyString::new(py, &o),
@@ -276,10 +267,10 @@ impl Scanner {
     /// Scans every text on all cores, with the GIL released: one list of findings per text.
     fn scan_batch<'py>(&self, py: Python<'py>, texts: Vec<Bound<'py, PyString>>) -> PyResult<Bound<'py, PyList>> {
         let strs = texts.iter().map(utf8).collect::<PyResult<Vec<Cow<'_, str>>>>()?;
-        let all: Vec<Vec<Finding>> = py.detach(|| {
+        let all: Vec<Vec<Finding>> = crate::errors::engine(py, true, || {
             let found = self.inner.scan_batch(&strs);
             strs.iter().zip(found).map(|(s, f)| convert(s, s.is_ascii(), &f)).collect()
-        });
+        })?;
         let lists = all.into_iter().map(|f| findings_to_py(py, f)).collect::<PyResult<Vec<_>>>()?;
         PyList::new(py, lists)
     }
@@ -335,7 +326,7 @@ pub(crate) fn redact_one<'py>(
 ) -> PyResult<Bound<'py, PyString>> {
     let t = utf8(text)?;
     let t: &str = &t;
-    let out = if t.len() > RELEASE_GIL_ABOVE { py.detach(|| s.redact(t)) } else { s.redact(t) };
+    let out = crate::errors::engine(py, t.len() > RELEASE_GIL_ABOVE, || s.redact(t))?;
     Ok(match out {
         Cow::Borrowed(_) => text.clone(),
         Cow::Owned(o) => PyString::new(py, &o),
@@ -351,7 +342,7 @@ fn with_text<'py>(
 ) -> PyResult<Bound<'py, PyString>> {
     let t = utf8(text)?;
     let t: &str = &t;
-    let out = if t.len() > RELEASE_GIL_ABOVE { py.detach(|| f(t)) } else { f(t) };
+    let out = crate::errors::engine(py, t.len() > RELEASE_GIL_ABOVE, || f(t))?;
     Ok(match out {
         Cow::Borrowed(_) => text.clone(),
         Cow::Owned(o) => PyString::new(py, &o),
@@ -362,7 +353,7 @@ fn with_text<'py>(
 pub(crate) fn scan_one(py: Python<'_>, s: &scrubline::Scanner, text: &Bound<'_, PyString>) -> PyResult<Vec<Finding>> {
     let t = utf8(text)?;
     let t: &str = &t;
-    let found = if t.len() > RELEASE_GIL_ABOVE { py.detach(|| s.findings(t)) } else { s.findings(t) };
+    let found = crate::errors::engine(py, t.len() > RELEASE_GIL_ABOVE, || s.findings(t))?;
     if found.is_empty() {
         return Ok(Vec::new());
     }

@@ -29,7 +29,7 @@ impl Vault {
         let t = utf8(text)?;
         let t: &str = &t;
         let v = &self.inner;
-        let out = if t.len() > RELEASE_GIL_ABOVE { py.detach(|| v.restore(t)) } else { v.restore(t) };
+        let out = crate::errors::engine(py, t.len() > RELEASE_GIL_ABOVE, || v.restore(t))?;
         Ok(match out {
             Cow::Borrowed(_) => text.clone(),
             Cow::Owned(o) => PyString::new(py, &o),
@@ -76,15 +76,17 @@ impl Restorer {
 
     /// The restored text ready to emit (possibly empty); a suffix that could still become a
     /// placeholder is held back.
-    fn push(&mut self, delta: &Bound<'_, PyString>) -> PyResult<String> {
+    fn push(&mut self, py: Python<'_>, delta: &Bound<'_, PyString>) -> PyResult<String> {
         let d = utf8(delta)?;
-        Ok(self.inner.push(&d))
+        let inner = &mut self.inner;
+        crate::errors::engine(py, false, || inner.push(&d))
     }
 
     /// Ends the stream: everything still held back, restored. The restorer can then take a
     /// new stream.
-    fn finish(&mut self) -> String {
-        std::mem::replace(&mut self.inner, scrubline::Restorer::new(&self.vault)).finish()
+    fn finish(&mut self, py: Python<'_>) -> PyResult<String> {
+        let done = std::mem::replace(&mut self.inner, scrubline::Restorer::new(&self.vault));
+        crate::errors::engine(py, false, move || done.finish())
     }
 
     /// Bytes (UTF-8) held back now.
