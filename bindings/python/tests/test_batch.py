@@ -33,10 +33,14 @@ def test_scan_batch_equals_a_loop(scanner: scrubline.Scanner) -> None:
 
 
 def test_batch_keeps_clean_texts_as_the_same_objects(scanner: scrubline.Scanner) -> None:
-    texts = corpus(30)
-    outs = scanner.redact_batch(texts)
-    for t, o in zip(texts, outs):
-        assert (o is t) == (scanner.scan(t) == [])
+    # A small batch and a large one (more texts than a rayon split of a few).
+    for n in (30, 1001):
+        texts = corpus(n)
+        outs = scanner.redact_batch(texts)
+        assert len(outs) == n
+        for t, o in zip(texts, outs):
+            assert (o is t) == (scanner.scan(t) == [])
+            assert o == scanner.redact(t)
 
 
 def test_empty_batches(scanner: scrubline.Scanner) -> None:
