@@ -1,8 +1,6 @@
 //! Policies, reports, classification, JSON and streams for Python: conversion only, the work is
 //! the core's.
 
-use std::borrow::Cow;
-
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 use scrubline::ErrorKind;
@@ -48,21 +46,6 @@ pub(crate) fn classification_to_py<'py>(
     Ok(d)
 }
 
-/// Runs `f` on the text (GIL released for large inputs); `text` itself when unchanged.
-pub(crate) fn on_text<'py>(
-    py: Python<'py>,
-    text: &Bound<'py, PyString>,
-    f: impl for<'t> Fn(&'t str) -> Cow<'t, str> + Sync,
-) -> PyResult<Bound<'py, PyString>> {
-    let t = utf8(text)?;
-    let t: &str = &t;
-    let out = crate::errors::engine(py, t.len() > RELEASE_GIL_ABOVE, || f(t))?;
-    Ok(match out {
-        Cow::Borrowed(_) => text.clone(),
-        Cow::Owned(o) => PyString::new(py, &o),
-    })
-}
-
 /// `redact_json`: a str is JSON text (returns str); a dict or list is serialized, redacted and
 /// parsed back (returns the same kind).
 pub(crate) fn redact_json<'py>(
@@ -71,14 +54,14 @@ pub(crate) fn redact_json<'py>(
     doc: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyAny>> {
     if let Ok(text) = doc.cast::<PyString>() {
-        return Ok(on_text(py, text, |t| s.redact_json(t))?.into_any());
+        return Ok(crate::scanner::with_text(py, text, |t| s.redact_json(t))?.into_any());
     }
     let json = py.import("json")?;
     let kwargs = PyDict::new(py);
     kwargs.set_item("ensure_ascii", false)?;
     let dumped = json.call_method("dumps", (doc,), Some(&kwargs))?;
     let text = dumped.cast::<PyString>()?;
-    let out = on_text(py, text, |t| s.redact_json(t))?;
+    let out = crate::scanner::with_text(py, text, |t| s.redact_json(t))?;
     json.call_method1("loads", (out,))
 }
 

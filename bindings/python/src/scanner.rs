@@ -222,7 +222,7 @@ impl Scanner {
     /// JSON lines, each redacted as a JSON document (a line that is not JSON: as text).
     fn redact_json_lines<'py>(&self, py: Python<'py>, text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyString>> {
         let s = &self.inner;
-        crate::extra::on_text(py, text, |t| s.redact_json_lines(t))
+        with_text(py, text, |t| s.redact_json_lines(t))
     }
 
     /// Every finding in `text`, in order, with code-point offsets.
@@ -335,7 +335,7 @@ pub(crate) fn redact_one<'py>(
 
 /// Runs `f` on the text (with the GIL released for large inputs); returns `text` itself when
 /// `f` borrowed it back unchanged.
-fn with_text<'py>(
+pub(crate) fn with_text<'py>(
     py: Python<'py>,
     text: &Bound<'py, PyString>,
     f: impl for<'t> Fn(&'t str) -> Cow<'t, str> + Sync,
