@@ -55,6 +55,23 @@ fn text() -> impl Strategy<Value = String> {
     .prop_map(|parts| parts.concat())
 }
 
+/// `text` in pieces of about `cut` bytes, each ending on a char boundary.
+fn pieces(text: &str, cut: usize) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let mut n = cut.min(rest.len());
+        while !rest.is_char_boundary(n) {
+            n += 1;
+        }
+        let (piece, tail) = rest.split_at(n);
+        rest = tail;
+        Some(piece)
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
@@ -77,14 +94,8 @@ proptest! {
         let s = &scanners()[which];
         let mut r = StreamRedactor::with_step(s, 16);
         let mut out = String::new();
-        let mut rest = t.as_str();
-        while !rest.is_empty() {
-            let mut n = cut.min(rest.len());
-            while !rest.is_char_boundary(n) {
-                n += 1;
-            }
-            out.push_str(&r.push(&rest[..n]));
-            rest = &rest[n..];
+        for piece in pieces(&t, cut) {
+            out.push_str(&r.push(piece));
         }
         out.push_str(&r.finish());
         prop_assert_eq!(out, s.redact(&t).into_owned());
@@ -105,14 +116,8 @@ proptest! {
         }
         let mut r = Restorer::new(&vault);
         let mut out = String::new();
-        let mut rest = tok.as_str();
-        while !rest.is_empty() {
-            let mut n = cut.min(rest.len());
-            while !rest.is_char_boundary(n) {
-                n += 1;
-            }
-            out.push_str(&r.push(&rest[..n]));
-            rest = &rest[n..];
+        for piece in pieces(&tok, cut) {
+            out.push_str(&r.push(piece));
         }
         out.push_str(&r.finish());
         prop_assert_eq!(out, back);
