@@ -96,6 +96,20 @@ fn deny_terms_inside_unicode_text() {
     let s = scanner(&policy());
     assert_eq!(s.redact("« Globex » 日本Globex"), "« [CUSTOMER_NAME] » 日本Globex");
     assert_eq!(s.redact("éGlobex"), "éGlobex");
+    // ASCII words inside runs of non-ASCII bytes: only word chars beside them join them.
+    assert_eq!(s.redact("«Globex»"), "«[CUSTOMER_NAME]»");
+    assert_eq!(s.redact("Globex日本 Globexé naïveGlobex"), "Globex日本 Globexé naïveGlobex");
+    assert_eq!(s.redact("Initech—Acme Corp—Globex"), "[CUSTOMER_NAME]—[CUSTOMER_NAME]—[CUSTOMER_NAME]");
+    assert_eq!(s.redact("ü\u{2011}Initech\u{2011}ü"), "ü\u{2011}[CUSTOMER_NAME]\u{2011}ü");
+}
+
+#[test]
+fn deny_terms_starting_with_non_ascii_words() {
+    let src = "id = \"p\"\nversion = \"1\"\n[[deny]]\nid = \"cities\"\ntype = \"CITY\"\nterms = [\"Zürich Labs\", \"Globex\"]\n";
+    let s = scanner(&Policy::from_toml("p", src).unwrap());
+    // Case folding is ASCII only (`ü` stays `ü`).
+    assert_eq!(s.redact("«Zürich Labs» and ZüRICH LABS, not AZürich Labs"), "«[CITY]» and [CITY], not AZürich Labs");
+    assert_eq!(s.redact("日本Globex «Globex»"), "日本Globex «[CITY]»");
 }
 
 #[test]
