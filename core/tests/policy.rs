@@ -279,3 +279,70 @@ fn a_large_deny_list_is_one_automaton() {
         "invoice for [CUSTOMER_NAME], not Customer 1000000"
     );
 }
+
+/// The deny-list word walk (64-byte masks, ASCII fast path, non-ASCII runs split by char
+/// class) against a naive reading of its contract: at each place a word starts, the longest
+/// term that matches (ASCII case folded) and ends on a word boundary; matches do not overlap.
+mod deny_walk {
+    use proptest::prelude::*;
+    use scrubline::{Policy, Scanner};
+
+    const TERMS: &[&str] = &["Acme", "Acme Corp", "Globex", "Zürich Labs", "Initech™", "x_1", "日本 Holdings"];
+    const PIECES: &[&str] = &[
+        "Acme", "acme", "Corp", "corp", "Globex", "Zürich", "Labs", "Initech", "™", "x_1", "日本", "Holdings", " ",
+        " ", ".", "—", "é", "«", "»", "_", "1", "a",
+    ];
+
+    fn is_word(c: char) -> bool {
+        c.is_alphanumeric() || c == '_'
+    }
+
+    fn naive(terms: &[&str], text: &str) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let mut skip = 0;
+        for (i, c) in text.char_indices() {
+            if i < skip || !is_word(c) || text[..i].chars().next_back().is_some_and(is_word) {
+                continue;
+            }
+            let best = terms
+                .iter()
+                .filter(|t| {
+                    let e = i + t.len();
+                    text.len() >= e
+                        && text.is_char_boundary(e)
+                        && text.as_bytes()[i..e].eq_ignore_ascii_case(t.as_bytes())
+                        && !(text[e..].chars().next().is_some_and(is_word)
+                            && t.chars().next_back().is_some_and(is_word))
+                })
+                .map(|t| i + t.len())
+                .max();
+            if let Some(e) = best {
+                out.push((i, e));
+                skip = e;
+            }
+        }
+        out
+    }
+
+    fn scanner(terms: &[&str]) -> Scanner {
+        let list = terms.iter().map(|t| format!("{t:?}")).collect::<Vec<_>>().join(", ");
+        let src = format!("id = \"p\"\nversion = \"1\"\n[[deny]]\nid = \"names\"\ntype = \"NAME\"\nterms = [{list}]\n");
+        let p = Policy::from_toml("p", &src).expect("policy parses");
+        Scanner::builder().default_packs(false).policy(&p).build().expect("scanner builds")
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+        #[test]
+        fn matches_the_naive_walk(parts in proptest::collection::vec(0..PIECES.len(), 0..60), pad in 0usize..70) {
+            // Padding moves the text across the 64-byte blocks of the walk.
+            let text = format!("{}{}", " ".repeat(pad), parts.iter().map(|&i| PIECES[i]).collect::<String>());
+            // Every term starts with an ASCII word (the ASCII-words path) and some do not.
+            for terms in [&TERMS[..2], TERMS] {
+                let s = scanner(terms);
+                let got: Vec<(usize, usize)> = s.findings(&text).iter().map(|f| (f.span.start, f.span.end)).collect();
+                prop_assert_eq!(got, naive(terms, &text), "{:?}", text);
+            }
+        }
+    }
+}
