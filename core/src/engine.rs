@@ -360,7 +360,7 @@ fn judge(inner: &Inner, rule: &Rule, r: u32, text: &str, ms: usize, vs: usize, v
     if !spec.context.is_empty() {
         let cs = floor_char(text, ms.saturating_sub(spec.context_window));
         let region = text.get(cs..ve).unwrap_or("");
-        let found = has_context(region, &spec.context);
+        let found = has_context(region, &rule.context);
         if spec.context_required && !found {
             return None;
         }

@@ -5,6 +5,8 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
+use crate::filters::ContextWords;
+
 use regex_automata::hybrid;
 use regex_automata::meta::{self, Regex};
 use regex_automata::nfa::thompson;
@@ -32,12 +34,15 @@ pub(crate) struct Rule {
     /// Capture group index of `value`, if the regex has one.
     pub value_group: Option<usize>,
     pub action: Action,
+    /// `spec.context`, ready to search.
+    pub context: ContextWords,
 }
 
 impl Rule {
     /// A rule found by other means than a regex (deny-list terms).
     pub(crate) fn synthetic(spec: RuleSpec, action: Action) -> Rule {
-        Rule { spec, regex: OnceLock::from(None), value_group: None, action }
+        let context = ContextWords::new(&spec.context);
+        Rule { spec, regex: OnceLock::from(None), value_group: None, action, context }
     }
 
     /// The compiled regex; `None` only if compilation failed, which `build` rules out for user
@@ -607,7 +612,8 @@ fn compile_rule(spec: RuleSpec, action: Action, eager: bool) -> Result<Rule, Err
     if eager {
         let _ = cell.set(Some(compile_regex(&spec)?));
     }
-    Ok(Rule { spec, regex: cell, value_group, action })
+    let context = ContextWords::new(&spec.context);
+    Ok(Rule { spec, regex: cell, value_group, action, context })
 }
 
 /// Visits capture groups in index order (pre-order, as the regex numbers them).
