@@ -16,6 +16,19 @@ fn digit_mask(x: u64) -> u64 {
 /// Position of the next ASCII digit at or after `from`.
 #[inline]
 pub(crate) fn next_digit(hay: &[u8], mut from: usize) -> Option<usize> {
+    #[cfg(target_arch = "x86_64")]
+    if avx2::available() {
+        match avx2::next_digit(hay, from) {
+            Ok(found) => return found,
+            Err(rest) => from = rest,
+        }
+    }
+    next_digit_portable(hay, from)
+}
+
+/// [`next_digit`], eight bytes at a time on any CPU.
+#[inline]
+fn next_digit_portable(hay: &[u8], mut from: usize) -> Option<usize> {
     while from + 8 <= hay.len() {
         let mut w = [0u8; 8];
         w.copy_from_slice(&hay[from..from + 8]);
@@ -26,6 +39,51 @@ pub(crate) fn next_digit(hay: &[u8], mut from: usize) -> Option<usize> {
         from += 8;
     }
     hay[from.min(hay.len())..].iter().position(u8::is_ascii_digit).map(|p| from + p)
+}
+
+/// Digits found 32 bytes at a time with AVX2 (code and logs hold a number every few dozen
+/// bytes, so this search runs once per digit cluster).
+#[cfg(target_arch = "x86_64")]
+#[allow(unsafe_code)]
+mod avx2 {
+    use std::arch::x86_64::*;
+
+    /// Whether the CPU has AVX2 (`std` caches the answer).
+    #[inline]
+    pub(super) fn available() -> bool {
+        std::arch::is_x86_feature_detected!("avx2")
+    }
+
+    /// `Ok(position of the next digit)`, or `Err(from)` where fewer than 32 bytes are left
+    /// to search.
+    #[inline]
+    pub(super) fn next_digit(hay: &[u8], from: usize) -> Result<Option<usize>, usize> {
+        if !available() {
+            return Err(from);
+        }
+        // SAFETY: AVX2 is present (checked just above), which is all `next_digit_avx2` needs.
+        unsafe { next_digit_avx2(hay, from) }
+    }
+
+    #[target_feature(enable = "avx2")]
+    fn next_digit_avx2(hay: &[u8], mut from: usize) -> Result<Option<usize>, usize> {
+        let zero = _mm256_set1_epi8(b'0' as i8);
+        let nine = _mm256_set1_epi8(9);
+        while from + 32 <= hay.len() {
+            let chunk = &hay[from..from + 32];
+            // SAFETY: `chunk` is 32 readable bytes; `loadu` has no alignment requirement.
+            let v = unsafe { _mm256_loadu_si256(chunk.as_ptr().cast()) };
+            // A digit is a byte b with b - '0' (wrapping) at most 9, unsigned.
+            let d = _mm256_sub_epi8(v, zero);
+            let is_digit = _mm256_cmpeq_epi8(_mm256_min_epu8(d, nine), d);
+            let m = _mm256_movemask_epi8(is_digit) as u32;
+            if m != 0 {
+                return Ok(Some(from + m.trailing_zeros() as usize));
+            }
+            from += 32;
+        }
+        Err(from)
+    }
 }
 
 /// A run of digits joined by single separators, e.g. `4111 1111-1111 1111` or `(555) 123`.
@@ -182,6 +240,25 @@ pub(crate) fn is_upper_start(hay: &[u8], p: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn next_digit_finds_the_first_digit_from_any_offset() {
+        let mut hay = vec![b'x'; 100];
+        hay[3] = 0xB9; // not a digit: '9' | 0x80
+        hay[70] = b'7';
+        hay[99] = b'0';
+        hay.extend_from_slice("é/:".as_bytes());
+        for from in 0..hay.len() + 2 {
+            let want = hay.iter().enumerate().skip(from).find(|(_, b)| b.is_ascii_digit()).map(|(i, _)| i);
+            assert_eq!(next_digit(&hay, from), want, "from {from}");
+            assert_eq!(next_digit_portable(&hay, from), want, "from {from}");
+        }
+        for b in 0..=255u8 {
+            let mut hay = vec![b'x'; 40];
+            hay[5] = b;
+            assert_eq!(next_digit(&hay, 0), b.is_ascii_digit().then_some(5), "byte {b:#x}");
+        }
+    }
 
     #[test]
     fn next_digit_matches_scalar() {
