@@ -366,6 +366,11 @@ pub fn process<S: Sink + ?Sized>(
     mut line: u64,
     sink: &mut S,
 ) -> io::Result<()> {
+    // Valid input (the usual case) is checked with SIMD; std's validator finds where an
+    // invalid sequence starts (profiled: validation was 5% of redacting prose).
+    if let Ok(s) = simdutf8::basic::from_utf8(bytes) {
+        return sink.text(scanner, s, offset, line);
+    }
     while !bytes.is_empty() {
         match std::str::from_utf8(bytes) {
             Ok(s) => return sink.text(scanner, s, offset, line),
