@@ -77,6 +77,28 @@ fn is_value_prefix(b: u8) -> bool {
     b.is_ascii_alphabetic() || b == b'+' || b == b'('
 }
 
+/// How far a window's start moves back to reach whitespace (see [`snap_to_space`]).
+const SNAP_BACK: usize = 256;
+
+/// Moves a window start back to the nearest ASCII whitespace (or the text's start) within
+/// [`SNAP_BACK`] bytes. The search in a window takes the leftmost match and, when a validator
+/// rejects it, goes on after it: so where the window begins decides which matches are seen.
+/// A window that began inside a long token could find a match inside it (`.x@host` in
+/// `<73-char local part>.x@host`) that a window starting before the token skips, and
+/// re-scanning the redacted text, whose windows differ, would then find what the first pass
+/// did not (found by the scan_redact fuzz target). Matches rarely hold whitespace but as
+/// their first char, so from whitespace on, the search sees what a scan from the text's
+/// start would.
+#[inline]
+fn snap_to_space(hay: &[u8], s: usize) -> usize {
+    let lo = s.saturating_sub(SNAP_BACK);
+    match hay[lo..s].iter().rposition(|b| b.is_ascii_whitespace()) {
+        Some(p) => lo + p,
+        None if lo == 0 => 0,
+        None => s,
+    }
+}
+
 #[inline]
 fn floor_char(text: &str, mut i: usize) -> usize {
     while i > 0 && !text.is_char_boundary(i) {
@@ -232,9 +254,8 @@ fn scan_rules(inner: &Inner, scratch: &mut Scratch, text: &str) -> Vec<Candidate
             e = e.max(windows[i].2);
             i += 1;
         }
-        s = floor_char(text, s);
+        s = floor_char(text, snap_to_space(hay, s));
         e = ceil_char(text, e);
-        let _ = &mut s;
         confirm(inner, &mut scratch.caches, &mut scratch.slots, r, text, s, e, &mut cands);
     }
     if cands.is_empty() {
