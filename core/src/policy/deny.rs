@@ -1,13 +1,16 @@
 //! Deny-lists: every term of every dictionary in ONE Aho-Corasick automaton (leftmost-longest).
 //!
-//! Whole-word dictionaries (the default) are searched word by word: a pass over the text hashes
-//! each word (ASCII case folded) and checks a 128 KiB bit table of the terms' first words; only
-//! where it hits does the automaton run, anchored. Measured on 100,000 terms: ~700 MB/s against
-//! ~350 MB/s for the unanchored case-insensitive automaton over every byte. Dictionaries that
-//! match inside words fall back to the unanchored search. When every term starts with an ASCII
-//! word, a run of text holding non-ASCII bytes is searched for its ASCII words only, with a
-//! Unicode lookup for the two chars beside a word that passes the filter (prompts, 3% non-ASCII
-//! bytes: the deny-list pass went from 423 to 884 MB/s).
+//! Whole-word dictionaries (the default) are searched word by word: runs of word bytes are
+//! found 64 bytes at a time from bit masks (AVX2, or SWAR), each ASCII word is keyed by its
+//! first eight bytes (ASCII case folded) and its length, a 64-bit mask of the terms'
+//! first-word lengths passes over most words, and a 128 KiB bit table of the terms' first
+//! words the rest; only where it hits does the automaton run, anchored. Measured on 100,000
+//! terms: ~1.3 GB/s on prose (~350 MB/s for the unanchored case-insensitive automaton over
+//! every byte; ~900 MB/s for a byte-by-byte word walk, whose branches mispredicted at every
+//! word edge). Dictionaries that match inside words fall back to the unanchored search. When
+//! every term starts with an ASCII word, a run of text holding non-ASCII bytes is searched for
+//! its ASCII words only, with a Unicode lookup for the two chars beside a word that passes the
+//! filter.
 //!
 //! A dictionary may be case-sensitive while another is not: the automaton then folds ASCII case
 //! and case-sensitive matches are checked byte for byte.
