@@ -258,7 +258,8 @@ mod tests {
 /// The filter test eight positions at a time with AVX2: one 16-byte load gives the eight
 /// four-byte windows (a byte shuffle), their hashes are computed in one multiply, and the
 /// eight filter entries are fetched with one gather. Measured on the prompts corpus: the
-/// keyword search went from ~3 to ~1 cycle per byte. The portable loop finishes the tail.
+/// keyword search went from ~3 to ~1.5 cycles per byte (bound by the gather). The portable
+/// loop finishes the tail.
 #[cfg(target_arch = "x86_64")]
 #[allow(unsafe_code)]
 mod avx2 {
@@ -310,8 +311,7 @@ mod avx2 {
             let e = unsafe { _mm256_i32gather_epi32::<1>(table.cast(), h) };
             let class = _mm256_and_si256(_mm256_srli_epi32::<24>(w), seven);
             let bit = _mm256_srlv_epi32(_mm256_and_si256(e, byte), class);
-            let m = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_slli_epi32::<31>(bit))) as u32;
-            let mut m = m;
+            let mut m = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_slli_epi32::<31>(bit))) as u32;
             while m != 0 {
                 hit(i + m.trailing_zeros() as usize);
                 m &= m - 1;
