@@ -161,39 +161,12 @@ impl DenyList {
         }
     }
 
-    /// [`Self::run`], with its common case (an ASCII word of a length no term starts with)
-    /// decided inline.
+    /// Searches the run of word bytes `text[s..e]` (`high`: it holds non-ASCII bytes) unless a
+    /// match already covers it. Returns where the last match ended. The common case (an
+    /// ASCII word no term starts with) is decided inline.
     #[allow(clippy::too_many_arguments)]
     #[inline(always)]
     fn run_at(
-        &self,
-        inner: &Inner,
-        text: &str,
-        bits: &[u64],
-        s: usize,
-        e: usize,
-        high: bool,
-        skip_to: usize,
-        out: &mut Vec<Candidate>,
-    ) -> usize {
-        if !high && s >= skip_to {
-            if self.lengths & length_bit(e - s) == 0 {
-                return skip_to;
-            }
-            let key = word_key(text.as_bytes(), s, e);
-            let k = filter_index(key, e - s);
-            if bits[k / 64] >> (k % 64) & 1 == 0 {
-                return skip_to;
-            }
-        }
-        self.run(inner, text, bits, s, e, high, skip_to, out)
-    }
-
-    /// Searches the run of word bytes `text[s..e]` (`high`: it holds non-ASCII bytes) unless a
-    /// match already covers it. Returns where the last match ended.
-    #[allow(clippy::too_many_arguments)]
-    #[inline]
-    fn run(
         &self,
         inner: &Inner,
         text: &str,
@@ -208,19 +181,39 @@ impl DenyList {
             return skip_to;
         }
         if !high && s >= skip_to {
-            if self.lengths & length_bit(e - s) == 0 {
-                return skip_to;
-            }
             let key = word_key(text.as_bytes(), s, e);
-            let k = filter_index(key, e - s);
-            if bits[k / 64] >> (k % 64) & 1 == 0 {
+            if !self.may_start(bits, key, e - s) {
                 return skip_to;
             }
-            return self.at_word(inner, text, bits, s, key, e - s, out).unwrap_or(skip_to);
+            return self.at_word(inner, text, s, out).unwrap_or(skip_to);
         }
-        // A run with non-ASCII bytes, or the rest of one after a match that ended inside it
-        // (on a non-word char).
-        let s = s.max(skip_to);
+        self.split_run(inner, text, bits, s.max(skip_to), e, skip_to, out)
+    }
+
+    /// Whether a term can start with the word of key `key` and length `len`: a superset test
+    /// (length mask, then the first-word filter).
+    #[inline(always)]
+    fn may_start(&self, bits: &[u64], key: u64, len: usize) -> bool {
+        if self.lengths & length_bit(len) == 0 {
+            return false;
+        }
+        let k = filter_index(key, len);
+        bits[k / 64] >> (k % 64) & 1 == 1
+    }
+
+    /// The words of `text[s..e]`, a run holding non-ASCII bytes or the rest of one after a
+    /// match that ended inside it (on a non-word char). Returns where the last match ended.
+    #[allow(clippy::too_many_arguments)]
+    fn split_run(
+        &self,
+        inner: &Inner,
+        text: &str,
+        bits: &[u64],
+        s: usize,
+        e: usize,
+        skip_to: usize,
+        out: &mut Vec<Candidate>,
+    ) -> usize {
         if self.ascii_first_words {
             return self.ascii_words_in(inner, text, bits, s, e, out).max(skip_to);
         }
@@ -232,9 +225,8 @@ impl DenyList {
                 (None, true) => w = Some(j),
                 (Some(ws), false) => {
                     w = None;
-                    if ws >= skip_to {
-                        let key = word_key(hay, ws, j);
-                        if let Some(m) = self.at_word(inner, text, bits, ws, key, j - ws, out) {
+                    if ws >= skip_to && self.may_start(bits, word_key(hay, ws, j), j - ws) {
+                        if let Some(m) = self.at_word(inner, text, ws, out) {
                             skip_to = m;
                         }
                     }
@@ -272,9 +264,7 @@ impl DenyList {
             if ws < skip_to {
                 continue;
             }
-            let key = word_key(hay, ws, j);
-            let k = filter_index(key, j - ws);
-            if bits[k / 64] >> (k % 64) & 1 == 0 {
+            if !self.may_start(bits, word_key(hay, ws, j), j - ws) {
                 continue;
             }
             // The run is bounded by separators: only non-ASCII neighbours can extend the word.
@@ -283,30 +273,16 @@ impl DenyList {
             if joined_before || joined_after {
                 continue;
             }
-            if let Some(m) = self.at_word(inner, text, bits, ws, key, j - ws, out) {
+            if let Some(m) = self.at_word(inner, text, ws, out) {
                 skip_to = m;
             }
         }
         skip_to
     }
 
-    /// Checks the word of hash `h` and length `len` at `s`: if the filter lets it through,
-    /// the longest term starting there that ends on a word boundary. Returns the match end.
-    #[allow(clippy::too_many_arguments)]
-    fn at_word(
-        &self,
-        inner: &Inner,
-        text: &str,
-        bits: &[u64],
-        s: usize,
-        h: u64,
-        len: usize,
-        out: &mut Vec<Candidate>,
-    ) -> Option<usize> {
-        let k = filter_index(h, len);
-        if bits[k / 64] >> (k % 64) & 1 == 0 {
-            return None;
-        }
+    /// The longest term starting at `s` (a word that passed [`Self::may_start`]) that ends on
+    /// a word boundary and is accepted. Returns the match end.
+    fn at_word(&self, inner: &Inner, text: &str, s: usize, out: &mut Vec<Candidate>) -> Option<usize> {
         let hay = text.as_bytes();
         let mut end = hay.len();
         while let Some(m) = self.ac.find(Input::new(hay).span(s..end).anchored(Anchored::Yes)) {
