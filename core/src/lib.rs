@@ -25,6 +25,14 @@ mod error;
 mod filters;
 mod json;
 mod literals;
+
+/// Whether the CPU has AVX2, for the vector kernels of stage 1 and the deny-list walk (each
+/// keeps a portable loop). `std` detects it once and caches the answer.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+pub(crate) fn has_avx2() -> bool {
+    std::arch::is_x86_feature_detected!("avx2")
+}
 mod model;
 mod pack;
 mod policy;

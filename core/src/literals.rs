@@ -267,11 +267,7 @@ mod avx2 {
 
     use super::{Literals, FILTER_LEN};
 
-    /// Whether the CPU has AVX2 (checked once; `std` caches the answer).
-    #[inline]
-    pub(super) fn available() -> bool {
-        std::arch::is_x86_feature_detected!("avx2")
-    }
+    pub(super) use crate::has_avx2 as available;
 
     /// Calls `hit(i)` for every position `i` whose filter entry passes, in order, and returns
     /// where the portable search must go on.

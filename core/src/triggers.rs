@@ -48,11 +48,7 @@ fn next_digit_portable(hay: &[u8], mut from: usize) -> Option<usize> {
 mod avx2 {
     use std::arch::x86_64::*;
 
-    /// Whether the CPU has AVX2 (`std` caches the answer).
-    #[inline]
-    pub(super) fn available() -> bool {
-        std::arch::is_x86_feature_detected!("avx2")
-    }
+    pub(super) use crate::has_avx2 as available;
 
     /// `Ok(position of the next digit)`, or `Err(from)` where fewer than 32 bytes are left
     /// to search.

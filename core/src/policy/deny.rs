@@ -392,11 +392,7 @@ fn word_bytes_block(block: &[u8]) -> (u64, u64) {
 mod avx2 {
     use std::arch::x86_64::*;
 
-    /// Whether the CPU has AVX2 (`std` caches the answer).
-    #[inline]
-    pub(super) fn available() -> bool {
-        std::arch::is_x86_feature_detected!("avx2")
-    }
+    pub(super) use crate::has_avx2 as available;
 
     /// [`super::word_bytes_block`] of exactly 64 bytes.
     #[inline]
