@@ -33,6 +33,35 @@ class ScannerOptions(TypedDict, total=False):
     tenant: str | None
 
 
+def scanner_options(
+    packs: Sequence[str | os.PathLike[str]] | None,
+    rules: Sequence[str] | None,
+    disable: Sequence[str] | None,
+    actions: Mapping[str, str] | None,
+    key: bytes | str | None,
+    scope: str | None,
+    threshold: float | None,
+    default_packs: bool,
+    default_action: str | None,
+    policy: str | os.PathLike[str] | None,
+    tenant: str | None,
+) -> ScannerOptions:
+    """`Scanner`'s keyword arguments, copied into plain lists and dicts to ship to workers."""
+    return ScannerOptions(
+        packs=list(packs) if packs is not None else None,
+        rules=list(rules) if rules is not None else None,
+        disable=list(disable) if disable is not None else None,
+        actions=dict(actions) if actions is not None else None,
+        key=key,
+        scope=scope,
+        threshold=threshold,
+        default_packs=default_packs,
+        default_action=default_action,
+        policy=policy,
+        tenant=tenant,
+    )
+
+
 # One scanner per distinct options per process (a Spark Python worker, a Ray actor): building
 # one compiles every rule, far too slow to repeat per batch. Workers are reused across tasks,
 # so the cache lives as long as the process.

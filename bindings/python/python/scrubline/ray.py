@@ -24,7 +24,7 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ._batches import ScannerOptions, cached_scanner, columns_list, redact_table
+from ._batches import cached_scanner, columns_list, redact_table, scanner_options
 
 if TYPE_CHECKING:
     from ray.data import Dataset
@@ -60,18 +60,8 @@ class Redactor:
     ) -> None:
         self.columns = columns_list(columns)
         self.findings_column = findings_column
-        self.options = ScannerOptions(
-            packs=list(packs) if packs is not None else None,
-            rules=list(rules) if rules is not None else None,
-            disable=list(disable) if disable is not None else None,
-            actions=dict(actions) if actions is not None else None,
-            key=key,
-            scope=scope,
-            threshold=threshold,
-            default_packs=default_packs,
-            default_action=default_action,
-            policy=policy,
-            tenant=tenant,
+        self.options = scanner_options(
+            packs, rules, disable, actions, key, scope, threshold, default_packs, default_action, policy, tenant
         )
         self.scanner = cached_scanner(self.options)
 

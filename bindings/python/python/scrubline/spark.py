@@ -25,7 +25,7 @@ import os
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ._batches import ScannerOptions, cached_scanner, columns_list, optional_module, redact_table
+from ._batches import ScannerOptions, cached_scanner, columns_list, optional_module, redact_table, scanner_options
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
@@ -57,34 +57,6 @@ def findings_schema() -> Any:
             ]
         ),
         False,
-    )
-
-
-def _options(
-    packs: Sequence[str | os.PathLike[str]] | None,
-    rules: Sequence[str] | None,
-    disable: Sequence[str] | None,
-    actions: Mapping[str, str] | None,
-    key: bytes | str | None,
-    scope: str | None,
-    threshold: float | None,
-    default_packs: bool,
-    default_action: str | None,
-    policy: str | os.PathLike[str] | None,
-    tenant: str | None,
-) -> ScannerOptions:
-    return ScannerOptions(
-        packs=list(packs) if packs is not None else None,
-        rules=list(rules) if rules is not None else None,
-        disable=list(disable) if disable is not None else None,
-        actions=dict(actions) if actions is not None else None,
-        key=key,
-        scope=scope,
-        threshold=threshold,
-        default_packs=default_packs,
-        default_action=default_action,
-        policy=policy,
-        tenant=tenant,
     )
 
 
@@ -125,7 +97,7 @@ def redact_columns(
             raise ValueError(f"column {name!r} is {schema[name].dataType.simpleString()}, not a string")
     if findings_column is not None and findings_column in schema.names:
         raise ValueError(f"column {findings_column!r} already exists")
-    options = _options(
+    options = scanner_options(
         packs, rules, disable, actions, key, scope, threshold, default_packs, default_action, policy, tenant
     )
     # Fail on the driver, before a job starts, when the options are wrong.
@@ -163,7 +135,7 @@ def redact_udf(
 
     pd = optional_module("pandas")
 
-    options = _options(
+    options = scanner_options(
         packs, rules, disable, actions, key, scope, threshold, default_packs, default_action, policy, tenant
     )
     cached_scanner(options)
