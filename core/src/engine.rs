@@ -299,6 +299,10 @@ fn confirm(
         let (Some(ms), Some(me)) = (slots[0], slots[1]) else { break };
         let (ms, me) = (ms.get(), me.get());
         input.set_start(if me > ms { me } else { me + 1 });
+        // A rule whose every match holds an `@`: none left, no further match.
+        if rule.needs_at && memchr::memchr(b'@', &hay[input.start().min(we)..we]).is_none() {
+            input.set_start(we);
+        }
         let (vs, ve) = match rule.value_group {
             Some(g) => match (slots[2 * g], slots[2 * g + 1]) {
                 (Some(a), Some(b)) => (a.get(), b.get()),

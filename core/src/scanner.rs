@@ -36,13 +36,16 @@ pub(crate) struct Rule {
     pub action: Action,
     /// `spec.context`, ready to search.
     pub context: ContextWords,
+    /// Every match of the regex holds an `@` (email addresses): once a window has no `@`
+    /// left, the rest of it holds no match.
+    pub needs_at: bool,
 }
 
 impl Rule {
     /// A rule found by other means than a regex (deny-list terms).
     pub(crate) fn synthetic(spec: RuleSpec, action: Action) -> Rule {
         let context = ContextWords::new(&spec.context);
-        Rule { spec, regex: OnceLock::from(None), value_group: None, action, context }
+        Rule { spec, regex: OnceLock::from(None), value_group: None, action, context, needs_at: false }
     }
 
     /// The compiled regex; `None` only if compilation failed, which `build` rules out for user
@@ -613,7 +616,27 @@ fn compile_rule(spec: RuleSpec, action: Action, eager: bool) -> Result<Rule, Err
         let _ = cell.set(Some(compile_regex(&spec)?));
     }
     let context = ContextWords::new(&spec.context);
-    Ok(Rule { spec, regex: cell, value_group, action, context })
+    let needs_at = requires_byte(&hir, b'@');
+    Ok(Rule { spec, regex: cell, value_group, action, context, needs_at })
+}
+
+/// Whether every match of `hir` holds the byte `b`: a literal holding it, in a concatenation,
+/// in every branch of an alternation, or repeated at least once. Conservative: `false` when
+/// unsure.
+fn requires_byte(hir: &regex_syntax::hir::Hir, b: u8) -> bool {
+    use regex_syntax::hir::{Class, HirKind};
+    match hir.kind() {
+        HirKind::Literal(l) => l.0.contains(&b),
+        HirKind::Class(Class::Bytes(c)) => c.ranges().iter().all(|r| r.start() == b && r.end() == b),
+        HirKind::Class(Class::Unicode(c)) => {
+            c.ranges().iter().all(|r| r.start() == char::from(b) && r.end() == char::from(b))
+        }
+        HirKind::Capture(c) => requires_byte(&c.sub, b),
+        HirKind::Concat(v) => v.iter().any(|h| requires_byte(h, b)),
+        HirKind::Alternation(v) => v.iter().all(|h| requires_byte(h, b)),
+        HirKind::Repetition(r) => r.min >= 1 && requires_byte(&r.sub, b),
+        _ => false,
+    }
 }
 
 /// Visits capture groups in index order (pre-order, as the regex numbers them).
@@ -705,4 +728,26 @@ pub fn _assert_send_sync() {
     fn f<T: Send + Sync>() {}
     f::<Scanner>();
     let _ = (Category::Pii, Sensitivity::Low);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{requires_byte, syntax_config};
+
+    fn needs_at(re: &str) -> bool {
+        requires_byte(&regex_automata::util::syntax::parse_with(re, &syntax_config()).unwrap(), b'@')
+    }
+
+    #[test]
+    fn required_byte_is_conservative() {
+        assert!(needs_at(r"[a-z]+@[a-z]+\.com"));
+        assert!(needs_at(r"(?:^|\s)(?P<value>x(?:a|b)+@y)"));
+        assert!(needs_at(r"(?:a@b|c[@]d)"));
+        assert!(needs_at(r"(?:@x){2,}"));
+        assert!(!needs_at(r"[a-z]+@?[a-z]+"));
+        assert!(!needs_at(r"(?:a@b|cd)"));
+        assert!(!needs_at(r"[@#]x"));
+        assert!(!needs_at(r"(?:@x)*y"));
+        assert!(!needs_at(r"\d{3}-\d{2}"));
+    }
 }
