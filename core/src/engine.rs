@@ -284,46 +284,98 @@ fn confirm(
     let nslots = 2 * (rule.value_group.unwrap_or(0) + 1);
     slots.clear();
     slots.resize(nslots, None);
-    let hay = text.as_bytes();
-    let mut input = Input::new(hay).span(ws..we);
-    loop {
-        if input.start() >= input.end() {
-            break;
-        }
-        for s in slots.iter_mut() {
-            *s = None;
-        }
-        if regex.search_slots_with(cache, &input, slots).is_none() {
-            break;
-        }
-        let (Some(ms), Some(me)) = (slots[0], slots[1]) else { break };
-        let (ms, me) = (ms.get(), me.get());
-        input.set_start(if me > ms { me } else { me + 1 });
-        // A rule whose every match holds an `@`: none left, no further match.
-        if rule.needs_at && memchr::memchr(b'@', &hay[input.start().min(we)..we]).is_none() {
-            input.set_start(we);
-        }
-        let (vs, ve) = match rule.value_group {
-            Some(g) => match (slots[2 * g], slots[2 * g + 1]) {
-                (Some(a), Some(b)) => (a.get(), b.get()),
-                _ => (ms, me),
-            },
-            None => (ms, me),
+    let mut m = Matcher { inner, rule, r, regex, cache, slots, text, out };
+    if rule.at_token {
+        at_spans(text.as_bytes(), ws, we, |s, e| m.search(s, e));
+    } else {
+        m.search(ws, we);
+    }
+}
+
+/// Calls `f(start, end)` with the parts of `hay[ws..we]` an `@`-token rule can match in:
+/// around each `@`, the run of non-whitespace bytes and the whitespace byte before it (a
+/// match may start there), plus the whitespace byte after it, which no match holds, so a
+/// match never runs into a cut end (see `Matcher::search`). Overlapping parts are merged;
+/// whitespace is ASCII, as for window starts.
+fn at_spans(hay: &[u8], ws: usize, we: usize, mut f: impl FnMut(usize, usize)) {
+    let mut cur: Option<(usize, usize)> = None;
+    let mut next = ws;
+    while let Some(p) = memchr::memchr(b'@', &hay[next..we]) {
+        let q = next + p;
+        let lo = cur.map_or(ws, |c| c.1);
+        let s = match hay[lo..q].iter().rposition(u8::is_ascii_whitespace) {
+            Some(i) => lo + i,
+            // The token goes on from the previous part (or starts the window).
+            None => lo.saturating_sub(usize::from(cur.is_some())),
         };
-        if ve <= vs || ve - vs > rule.spec.max_len {
-            continue;
-        }
-        // Windows reach one byte past the longest possible match, so a match that runs into
-        // the end of its window is the truncated view of a longer one (which `max_len` rules
-        // out): redacting its head would leave the tail behind.
-        if me == we && we < hay.len() {
-            continue;
-        }
-        if rule.spec.trigger == Trigger::Digits && extends_group(hay, ms, me) {
-            continue;
-        }
-        if let Some(c) = judge(inner, rule, r, text, ms, vs, ve) {
-            out.push(c);
+        let e = hay[q + 1..we].iter().position(u8::is_ascii_whitespace).map_or(we, |i| q + 2 + i);
+        cur = match cur {
+            Some((cs, ce)) if s < ce => Some((cs, e)),
+            Some((cs, ce)) => {
+                f(cs, ce);
+                Some((s, e))
+            }
+            None => Some((s, e)),
+        };
+        next = e;
+    }
+    if let Some((s, e)) = cur {
+        f(s, e);
+    }
+}
+
+/// One rule's regex search over parts of a text, collecting judged candidates.
+struct Matcher<'a> {
+    inner: &'a Inner,
+    rule: &'a Rule,
+    r: u32,
+    regex: &'a regex_automata::meta::Regex,
+    cache: &'a mut Cache,
+    slots: &'a mut Vec<Option<NonMaxUsize>>,
+    text: &'a str,
+    out: &'a mut Vec<Candidate>,
+}
+
+impl Matcher<'_> {
+    /// Every match in `ws..we` (leftmost first, then on after it).
+    fn search(&mut self, ws: usize, we: usize) {
+        let (rule, hay) = (self.rule, self.text.as_bytes());
+        let mut input = Input::new(hay).span(ws..we);
+        loop {
+            if input.start() >= input.end() {
+                break;
+            }
+            for s in self.slots.iter_mut() {
+                *s = None;
+            }
+            if self.regex.search_slots_with(self.cache, &input, self.slots).is_none() {
+                break;
+            }
+            let (Some(ms), Some(me)) = (self.slots[0], self.slots[1]) else { break };
+            let (ms, me) = (ms.get(), me.get());
+            input.set_start(if me > ms { me } else { me + 1 });
+            let (vs, ve) = match rule.value_group {
+                Some(g) => match (self.slots[2 * g], self.slots[2 * g + 1]) {
+                    (Some(a), Some(b)) => (a.get(), b.get()),
+                    _ => (ms, me),
+                },
+                None => (ms, me),
+            };
+            if ve <= vs || ve - vs > rule.spec.max_len {
+                continue;
+            }
+            // Windows reach one byte past the longest possible match, so a match that runs into
+            // the end of its window is the truncated view of a longer one (which `max_len` rules
+            // out): redacting its head would leave the tail behind.
+            if me == we && we < hay.len() {
+                continue;
+            }
+            if rule.spec.trigger == Trigger::Digits && extends_group(hay, ms, me) {
+                continue;
+            }
+            if let Some(c) = judge(self.inner, rule, self.r, self.text, ms, vs, ve) {
+                self.out.push(c);
+            }
         }
     }
 }
@@ -433,4 +485,33 @@ pub(crate) fn resolve_overlaps(mut cands: Vec<Candidate>) -> Vec<Candidate> {
         }
     }
     kept.into_values().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::at_spans;
+
+    proptest::proptest! {
+        /// Every `@` of the window lies in a part that holds its whole whitespace-free token,
+        /// the whitespace byte before it (or the window's start) and the one after it (or the
+        /// window's end); parts are ordered, disjoint and inside the window.
+        #[test]
+        fn at_spans_cover_every_token(s in "[a@ \n.]{0,60}", a in 0usize..60, b in 0usize..60) {
+            let hay = s.as_bytes();
+            let (ws, we) = (a.min(b).min(hay.len()), a.max(b).min(hay.len()));
+            let mut parts = Vec::new();
+            at_spans(hay, ws, we, |x, y| parts.push((x, y)));
+            for w in parts.windows(2) {
+                proptest::prop_assert!(w[0].1 <= w[1].0, "{parts:?}");
+            }
+            for &(x, y) in &parts {
+                proptest::prop_assert!(ws <= x && x < y && y <= we, "{parts:?}");
+            }
+            for q in (ws..we).filter(|&q| hay[q] == b'@') {
+                let lo = hay[ws..q].iter().rposition(u8::is_ascii_whitespace).map_or(ws, |i| ws + i);
+                let hi = hay[q..we].iter().position(u8::is_ascii_whitespace).map_or(we, |i| q + i + 1);
+                proptest::prop_assert!(parts.iter().any(|&(x, y)| x <= lo && hi <= y), "@ at {q}: {parts:?}");
+            }
+        }
+    }
 }

@@ -11,7 +11,10 @@
 //! bytes). One pass, no allocation, every overlapping occurrence reported in order of position.
 
 /// Filter size: 32 KiB of bytes fits the L1 cache; ~230 keywords set ~0.7% of entries.
-const FILTER_LEN: usize = 1 << 15;
+const FILTER_BITS: u32 = 15;
+const FILTER_LEN: usize = 1 << FILTER_BITS;
+/// The hash's right shift, leaving `FILTER_BITS` bits.
+const HASH_SHIFT: i32 = 32 - FILTER_BITS as i32;
 
 /// A set of keywords searched all at once.
 pub(crate) struct Literals {
@@ -28,7 +31,7 @@ pub(crate) struct Literals {
 
 #[inline(always)]
 fn hash(key: u32) -> usize {
-    (key.wrapping_mul(0x9E37_79B1) >> 17) as usize
+    (key.wrapping_mul(0x9E37_79B1) >> HASH_SHIFT) as usize
 }
 
 /// The filter bit of a keyword's fourth byte.
@@ -265,7 +268,7 @@ mod tests {
 mod avx2 {
     use std::arch::x86_64::*;
 
-    use super::{Literals, FILTER_LEN};
+    use super::{Literals, FILTER_LEN, HASH_SHIFT};
 
     pub(super) use crate::has_avx2 as available;
 
@@ -301,7 +304,7 @@ mod avx2 {
             let v = unsafe { _mm_loadu_si128(chunk.as_ptr().cast()) };
             let w = _mm256_shuffle_epi8(_mm256_broadcastsi128_si256(v), windows);
             // The scalar hash: (key3 * 0x9E3779B1) >> 17, a 15-bit index.
-            let h = _mm256_srli_epi32::<17>(_mm256_mullo_epi32(_mm256_and_si256(w, low3), mul));
+            let h = _mm256_srli_epi32::<HASH_SHIFT>(_mm256_mullo_epi32(_mm256_and_si256(w, low3), mul));
             // SAFETY: every index is below FILTER_LEN (15 bits) and the table holds
             // FILTER_LEN + 3 bytes (asserted above), so each 4-byte read stays inside it.
             let e = unsafe { _mm256_i32gather_epi32::<1>(table.cast(), h) };

@@ -36,16 +36,18 @@ pub(crate) struct Rule {
     pub action: Action,
     /// `spec.context`, ready to search.
     pub context: ContextWords,
-    /// Every match of the regex holds an `@` (email addresses): once a window has no `@`
-    /// left, the rest of it holds no match.
-    pub needs_at: bool,
+    /// Every match of the regex holds an `@` (email addresses, URLs with credentials) and
+    /// no ASCII whitespace but maybe as its first byte: a match lies in the whitespace-free
+    /// run around one of the window's `@` (and the whitespace byte before it), so only those
+    /// runs are searched.
+    pub at_token: bool,
 }
 
 impl Rule {
     /// A rule found by other means than a regex (deny-list terms).
     pub(crate) fn synthetic(spec: RuleSpec, action: Action) -> Rule {
         let context = ContextWords::new(&spec.context);
-        Rule { spec, regex: OnceLock::from(None), value_group: None, action, context, needs_at: false }
+        Rule { spec, regex: OnceLock::from(None), value_group: None, action, context, at_token: false }
     }
 
     /// The compiled regex; `None` only if compilation failed, which `build` rules out for user
@@ -616,8 +618,50 @@ fn compile_rule(spec: RuleSpec, action: Action, eager: bool) -> Result<Rule, Err
         let _ = cell.set(Some(compile_regex(&spec)?));
     }
     let context = ContextWords::new(&spec.context);
-    let needs_at = requires_byte(&hir, b'@');
-    Ok(Rule { spec, regex: cell, value_group, action, context, needs_at })
+    let at_token = requires_byte(&hir, b'@') && space_first_only(&hir);
+    Ok(Rule { spec, regex: cell, value_group, action, context, at_token })
+}
+
+/// Whether no match of `hir` holds an ASCII whitespace byte. A character class of
+/// non-ASCII characters never does: UTF-8 continuation bytes are not ASCII.
+fn no_space(hir: &regex_syntax::hir::Hir) -> bool {
+    use regex_syntax::hir::{Class, HirKind};
+    const SPACE: [u8; 5] = [b' ', b'\t', b'\n', b'\r', 0x0C];
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => true,
+        HirKind::Literal(l) => !l.0.iter().any(|b| SPACE.contains(b)),
+        HirKind::Class(Class::Bytes(c)) => {
+            !c.ranges().iter().any(|r| SPACE.iter().any(|&b| r.start() <= b && b <= r.end()))
+        }
+        HirKind::Class(Class::Unicode(c)) => {
+            !c.ranges().iter().any(|r| SPACE.iter().any(|&b| r.start() <= char::from(b) && char::from(b) <= r.end()))
+        }
+        HirKind::Capture(c) => no_space(&c.sub),
+        HirKind::Repetition(r) => no_space(&r.sub),
+        HirKind::Concat(v) | HirKind::Alternation(v) => v.iter().all(no_space),
+    }
+}
+
+/// Whether every match of `hir` holds ASCII whitespace only as its first byte (the context
+/// byte before an address: ` jane@example.com`). Conservative: `false` when unsure.
+fn space_first_only(hir: &regex_syntax::hir::Hir) -> bool {
+    use regex_syntax::hir::HirKind;
+    if no_space(hir) {
+        return true;
+    }
+    match hir.kind() {
+        // One character: whitespace there is the match's first and only byte.
+        HirKind::Class(_) => true,
+        HirKind::Capture(c) => space_first_only(&c.sub),
+        HirKind::Repetition(r) if r.max == Some(1) => space_first_only(&r.sub),
+        HirKind::Alternation(v) => v.iter().all(space_first_only),
+        // Zero-width items aside, only the first item may hold whitespace (at its start).
+        HirKind::Concat(v) => {
+            let mut items = v.iter().filter(|h| h.properties().maximum_len() != Some(0));
+            items.next().is_none_or(space_first_only) && items.all(no_space)
+        }
+        _ => false,
+    }
 }
 
 /// Whether every match of `hir` holds the byte `b`: a literal holding it, in a concatenation,
@@ -732,7 +776,7 @@ pub fn _assert_send_sync() {
 
 #[cfg(test)]
 mod tests {
-    use super::{requires_byte, syntax_config};
+    use super::{requires_byte, space_first_only, syntax_config};
 
     fn needs_at(re: &str) -> bool {
         requires_byte(&regex_automata::util::syntax::parse_with(re, &syntax_config()).unwrap(), b'@')
@@ -749,5 +793,22 @@ mod tests {
         assert!(!needs_at(r"[@#]x"));
         assert!(!needs_at(r"(?:@x)*y"));
         assert!(!needs_at(r"\d{3}-\d{2}"));
+    }
+
+    fn first_only(re: &str) -> bool {
+        space_first_only(&regex_automata::util::syntax::parse_with(re, &syntax_config()).unwrap())
+    }
+
+    #[test]
+    fn whitespace_only_first_is_conservative() {
+        assert!(first_only(r"[a-z]+@[a-z]+"));
+        assert!(first_only(r"(?:^|[^a-z]|(?i:mailto):)(?P<value>[a-z]+@[a-z]+)\b"));
+        assert!(first_only(r"\s?[a-z]+@[a-z]+"), "an optional leading space is still the first byte");
+        assert!(first_only(r"[^:/]é+@x"), "non-ASCII classes hold no ASCII whitespace");
+        assert!(!first_only(r"[a-z]+ @[a-z]+"));
+        assert!(!first_only(r"\s?\s?@"), "two optional spaces can both match");
+        assert!(!first_only(r"[a-z]+\s[a-z]+@x"));
+        assert!(!first_only(r"(?:\s@)+"));
+        assert!(!first_only(r"(?:[^x]|ab)[^x]@"));
     }
 }
