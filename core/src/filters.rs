@@ -145,12 +145,15 @@ pub(crate) fn inside_label(h: &[u8], i: usize, j: usize) -> bool {
     // Types are at most 64 bytes, so a label is never longer: the scan is bounded.
     const MAX: usize = 66;
     let label = |b: &u8| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_';
+    // Cheapest test first: most keywords and context words hold a lower-case letter.
+    if h[i..j].iter().any(u8::is_ascii_lowercase) {
+        return false;
+    }
     let lo = i.saturating_sub(MAX);
     let hi = (j + MAX).min(h.len());
     let l = h[lo..i].iter().rposition(|b| !label(b)).map(|p| p + lo);
     let r = h[j..hi].iter().position(|b| !label(b)).map(|p| p + j);
     matches!((l, r), (Some(l), Some(r)) if h[l] == b'[' && h[r] == b']')
-        && h[i..j].iter().all(|b| !b.is_ascii_lowercase())
 }
 
 /// A rule's context words, lower-cased, each with its searcher built once (building a
