@@ -303,9 +303,9 @@ mod avx2 {
             // SAFETY: `chunk` is 16 readable bytes; `loadu` has no alignment requirement.
             let v = unsafe { _mm_loadu_si128(chunk.as_ptr().cast()) };
             let w = _mm256_shuffle_epi8(_mm256_broadcastsi128_si256(v), windows);
-            // The scalar hash: (key3 * 0x9E3779B1) >> 17, a 15-bit index.
+            // The scalar hash: (key3 * 0x9E3779B1) >> HASH_SHIFT, a FILTER_BITS-bit index.
             let h = _mm256_srli_epi32::<HASH_SHIFT>(_mm256_mullo_epi32(_mm256_and_si256(w, low3), mul));
-            // SAFETY: every index is below FILTER_LEN (15 bits) and the table holds
+            // SAFETY: every index is below FILTER_LEN (FILTER_BITS bits) and the table holds
             // FILTER_LEN + 3 bytes (asserted above), so each 4-byte read stays inside it.
             let e = unsafe { _mm256_i32gather_epi32::<1>(table.cast(), h) };
             let class = _mm256_and_si256(_mm256_srli_epi32::<24>(w), seven);
