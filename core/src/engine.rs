@@ -161,8 +161,7 @@ fn scan_rules(inner: &Inner, scratch: &mut Scratch, text: &str) -> Vec<Candidate
                     push(windows, r, c.start - 1, c.start);
                 }
             }
-            if !t.dotted.is_empty() && c.digits >= 4 && memchr::memchr_iter(b'.', &hay[c.start..c.end]).nth(2).is_some()
-            {
+            if !t.dotted.is_empty() && c.digits >= 4 && c.dots >= 3 {
                 for &r in &t.dotted {
                     push(windows, r, c.start, c.start + 1);
                 }
@@ -208,8 +207,11 @@ fn scan_rules(inner: &Inner, scratch: &mut Scratch, text: &str) -> Vec<Candidate
             // Inside a cluster a value starts only after a space (`ref 12 4111 1111 …`), not
             // after `-`, `.` or `/`, and only where enough digits remain.
             // Digits left are counted once and decremented: recounting at every space was
-            // quadratic on one long line of spaced digit groups.
-            let mut remaining = hay[c.start..c.end].iter().filter(|b| b.is_ascii_digit()).count();
+            // quadratic on one long line of spaced digit groups. Most clusters hold no space.
+            if c.spaces == 0 {
+                continue;
+            }
+            let mut remaining = c.digits as usize;
             let mut pos = c.start;
             for sp in memchr::memchr_iter(b' ', &hay[c.start..c.end]) {
                 let i = c.start + sp + 1;
@@ -243,7 +245,13 @@ fn scan_rules(inner: &Inner, scratch: &mut Scratch, text: &str) -> Vec<Candidate
     }
 
     // Stage 2: merge each rule's windows and confirm.
-    windows.sort_unstable();
+    // By rule, then start: one integer compare per step (the end's order among equal starts
+    // does not matter, merging keeps the largest end).
+    if hay.len() < 1 << 40 && rules.len() < 1 << 24 {
+        windows.sort_unstable_by_key(|&(r, s, _)| (u64::from(r) << 40) | s as u64);
+    } else {
+        windows.sort_unstable();
+    }
     let mut cands: Vec<Candidate> = Vec::new();
     let mut i = 0;
     let n = windows.len();

@@ -88,6 +88,10 @@ pub(crate) struct DigitCluster {
     pub start: usize,
     pub end: usize,
     pub digits: u32,
+    /// `.` separators inside the cluster (between its digit groups).
+    pub dots: u32,
+    /// Spaces inside the cluster (between its digit groups).
+    pub spaces: u32,
 }
 
 #[inline(always)]
@@ -100,6 +104,7 @@ fn is_sep(b: u8) -> bool {
 pub(crate) fn digit_cluster(hay: &[u8], start: usize) -> DigitCluster {
     let mut i = start;
     let mut digits = 0u32;
+    let (mut dots, mut spaces) = (0u32, 0u32);
     let mut end = start;
     loop {
         while i < hay.len() && hay[i].is_ascii_digit() {
@@ -113,12 +118,16 @@ pub(crate) fn digit_cluster(hay: &[u8], start: usize) -> DigitCluster {
             j += 1;
         }
         if j > i && j < hay.len() && hay[j].is_ascii_digit() {
+            for &b in &hay[i..j] {
+                dots += u32::from(b == b'.');
+                spaces += u32::from(b == b' ');
+            }
             i = j;
         } else {
             break;
         }
     }
-    DigitCluster { start, end, digits }
+    DigitCluster { start, end, digits, dots, spaces }
 }
 
 /// Iterates over digit clusters.
@@ -282,6 +291,22 @@ mod tests {
         assert_eq!(c[0], (&b"555) 123-4567"[..], 10));
         assert_eq!(c[1], (&b"4111 1111 1111 1111"[..], 16));
         assert_eq!(c[2], (&b"12"[..], 2));
+    }
+
+    proptest::proptest! {
+        /// The separator counts are those of the cluster's bytes (separators at its edges are
+        /// not part of it), and the digit count is that of its digits.
+        #[test]
+        fn cluster_counts_match_its_bytes(s in "[0-9 .\\-/()x]{0,40}") {
+            let t = s.as_bytes();
+            for c in DigitClusters::new(t) {
+                let span = &t[c.start..c.end];
+                let count = |b: u8| span.iter().filter(|&&x| x == b).count() as u32;
+                proptest::prop_assert_eq!(c.dots, count(b'.'));
+                proptest::prop_assert_eq!(c.spaces, count(b' '));
+                proptest::prop_assert_eq!(c.digits, span.iter().filter(|b| b.is_ascii_digit()).count() as u32);
+            }
+        }
     }
 
     #[test]
