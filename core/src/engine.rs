@@ -211,14 +211,15 @@ fn scan_rules(inner: &Inner, scratch: &mut Scratch, text: &str) -> Vec<Candidate
             if c.spaces == 0 {
                 continue;
             }
+            // One walk over the (short) cluster: a memchr per cluster cost more than the walk.
             let mut remaining = c.digits as usize;
-            let mut pos = c.start;
-            for sp in memchr::memchr_iter(b' ', &hay[c.start..c.end]) {
-                let i = c.start + sp + 1;
-                remaining -= hay[pos..i].iter().filter(|b| b.is_ascii_digit()).count();
-                pos = i;
-                if hay[i].is_ascii_digit() && remaining >= t.digit_min as usize {
-                    try_start(i, windows);
+            for i in c.start..c.end {
+                let b = hay[i];
+                if b.is_ascii_digit() {
+                    remaining -= 1;
+                } else if b == b' ' && hay[i + 1].is_ascii_digit() && remaining >= t.digit_min as usize {
+                    // A space inside a cluster is followed by more of it: `i + 1 < c.end`.
+                    try_start(i + 1, windows);
                 }
             }
         }
