@@ -41,13 +41,24 @@ pub(crate) struct Rule {
     /// run around one of the window's `@` (and the whitespace byte before it), so only those
     /// runs are searched.
     pub at_token: bool,
+    /// Every match starts with an ASCII word boundary (`(?-u:\b)`) followed by a word
+    /// character: a match can only start where a word does.
+    pub word_start: bool,
 }
 
 impl Rule {
     /// A rule found by other means than a regex (deny-list terms).
     pub(crate) fn synthetic(spec: RuleSpec, action: Action) -> Rule {
         let context = ContextWords::new(&spec.context);
-        Rule { spec, regex: OnceLock::from(None), value_group: None, action, context, at_token: false }
+        Rule {
+            spec,
+            regex: OnceLock::from(None),
+            value_group: None,
+            action,
+            context,
+            at_token: false,
+            word_start: false,
+        }
     }
 
     /// The compiled regex; `None` only if compilation failed, which `build` rules out for user
@@ -77,7 +88,16 @@ pub(crate) struct Triggers {
     pub digit_max_len: usize,
     pub at: Vec<u32>,
     pub hexcolon: Vec<u32>,
+    /// Upper-case-trigger rules searched in windows around each trigger.
     pub upper: Vec<u32>,
+    /// Upper-case-trigger rules whose matches start where a word does (see
+    /// [`Rule::word_start`]): screened by `upper_set`, anchored at each word start within
+    /// `upper_before` bytes before the trigger; pattern i is `upper_screened[i]`'s regex.
+    pub upper_screened: Vec<u32>,
+    upper_set: OnceLock<Result<hybrid::dfa::DFA, Error>>,
+    upper_patterns: Vec<String>,
+    pub upper_before: usize,
+    pub upper_max_len: usize,
     pub dotted: Vec<u32>,
 }
 
@@ -91,7 +111,19 @@ impl Triggers {
         if self.digits.is_empty() {
             return None;
         }
-        Some(self.digit_set.get_or_init(|| build_digit_set(&self.digit_patterns)))
+        Some(self.digit_set.get_or_init(|| build_screen_set(&self.digit_patterns, "digit")))
+    }
+
+    /// The multi-pattern DFA screening upper-case triggers, if some rules are screened.
+    pub fn upper_set(&self) -> Option<&hybrid::dfa::DFA> {
+        self.upper_set_result().and_then(|r| r.as_ref().ok())
+    }
+
+    fn upper_set_result(&self) -> Option<&Result<hybrid::dfa::DFA, Error>> {
+        if self.upper_screened.is_empty() {
+            return None;
+        }
+        Some(self.upper_set.get_or_init(|| build_screen_set(&self.upper_patterns, "upper-case")))
     }
 }
 
@@ -531,8 +563,10 @@ impl ScannerBuilder {
         }
         let triggers = build_triggers(&rules)?;
         if self.compile_eagerly {
-            if let Some(Err(e)) = triggers.digit_set_result() {
-                return Err(e.clone());
+            for set in [triggers.digit_set_result(), triggers.upper_set_result()] {
+                if let Some(Err(e)) = set {
+                    return Err(e.clone());
+                }
             }
         }
         let max_window = rules.iter().map(|r| r.spec.max_len).max().unwrap_or(0);
@@ -619,7 +653,8 @@ fn compile_rule(spec: RuleSpec, action: Action, eager: bool) -> Result<Rule, Err
     }
     let context = ContextWords::new(&spec.context);
     let at_token = requires_byte(&hir, b'@') && space_first_only(&hir);
-    Ok(Rule { spec, regex: cell, value_group, action, context, at_token })
+    let word_start = starts_at_word_start(&hir);
+    Ok(Rule { spec, regex: cell, value_group, action, context, at_token, word_start })
 }
 
 /// Whether no match of `hir` holds an ASCII whitespace byte. A character class of
@@ -683,6 +718,44 @@ fn requires_byte(hir: &regex_syntax::hir::Hir, b: u8) -> bool {
     }
 }
 
+/// Whether every match of `hir` starts with an ASCII word boundary followed by an ASCII word
+/// byte (`(?-u:\b)[A-Z]…`), so it starts where a word starts. Conservative: `false` when
+/// unsure.
+fn starts_at_word_start(hir: &regex_syntax::hir::Hir) -> bool {
+    use regex_syntax::hir::{HirKind, Look};
+    match hir.kind() {
+        HirKind::Capture(c) => starts_at_word_start(&c.sub),
+        HirKind::Alternation(v) => v.iter().all(starts_at_word_start),
+        HirKind::Concat(v) => {
+            matches!(v.first().map(|h| h.kind()), Some(HirKind::Look(Look::WordAscii | Look::WordStartAscii)))
+                && v.get(1).is_some_and(first_byte_is_word)
+        }
+        _ => false,
+    }
+}
+
+/// Whether every match of `hir` is non-empty and starts with an ASCII word byte
+/// (`[0-9A-Za-z_]`). Conservative: `false` when unsure.
+fn first_byte_is_word(hir: &regex_syntax::hir::Hir) -> bool {
+    use regex_syntax::hir::{Class, HirKind};
+    let word = |b: u32| b < 128 && (b as u8).is_ascii_alphanumeric() || b == u32::from(b'_');
+    let range_is_word = |lo: u32, hi: u32| (lo..=hi).all(word);
+    match hir.kind() {
+        HirKind::Literal(l) => l.0.first().is_some_and(|&b| word(u32::from(b))),
+        HirKind::Class(Class::Bytes(c)) => {
+            c.ranges().iter().all(|r| range_is_word(u32::from(r.start()), u32::from(r.end())))
+        }
+        HirKind::Class(Class::Unicode(c)) => {
+            c.ranges().iter().all(|r| r.end() < '\u{80}' && range_is_word(u32::from(r.start()), u32::from(r.end())))
+        }
+        HirKind::Capture(c) => first_byte_is_word(&c.sub),
+        HirKind::Repetition(r) => r.min >= 1 && first_byte_is_word(&r.sub),
+        HirKind::Alternation(v) => v.iter().all(first_byte_is_word),
+        HirKind::Concat(v) => v.first().is_some_and(first_byte_is_word),
+        _ => false,
+    }
+}
+
 /// Visits capture groups in index order (pre-order, as the regex numbers them).
 fn visit_groups(hir: &regex_syntax::hir::Hir, f: &mut dyn FnMut(Option<&str>)) {
     use regex_syntax::hir::HirKind;
@@ -704,6 +777,7 @@ fn build_triggers(rules: &[Rule]) -> Result<Triggers, Error> {
     let mut at = Vec::new();
     let mut hexcolon = Vec::new();
     let mut upper = Vec::new();
+    let mut upper_screened = Vec::new();
     let mut dotted = Vec::new();
     for (i, r) in rules.iter().enumerate() {
         let i = i as u32;
@@ -716,6 +790,7 @@ fn build_triggers(rules: &[Rule]) -> Result<Triggers, Error> {
             Trigger::Digits => digits.push(i),
             Trigger::At => at.push(i),
             Trigger::HexColon => hexcolon.push(i),
+            Trigger::Upper if r.word_start => upper_screened.push(i),
             Trigger::Upper => upper.push(i),
             Trigger::Dotted => dotted.push(i),
         }
@@ -730,6 +805,9 @@ fn build_triggers(rules: &[Rule]) -> Result<Triggers, Error> {
     let digit_min = digits.iter().map(|&i| u32::from(rules[i as usize].spec.min_digits)).min().unwrap_or(1).max(1);
     let digit_before = digits.iter().map(|&i| rules[i as usize].spec.window_before).max().unwrap_or(0);
     let digit_max_len = digits.iter().map(|&i| rules[i as usize].spec.max_len).max().unwrap_or(0);
+    let upper_patterns: Vec<String> = upper_screened.iter().map(|&i| rules[i as usize].spec.regex.clone()).collect();
+    let upper_before = upper_screened.iter().map(|&i| rules[i as usize].spec.window_before).max().unwrap_or(0);
+    let upper_max_len = upper_screened.iter().map(|&i| rules[i as usize].spec.max_len).max().unwrap_or(0);
     Ok(Triggers {
         keywords,
         digits,
@@ -741,14 +819,19 @@ fn build_triggers(rules: &[Rule]) -> Result<Triggers, Error> {
         at,
         hexcolon,
         upper,
+        upper_screened,
+        upper_set: OnceLock::new(),
+        upper_patterns,
+        upper_before,
+        upper_max_len,
         dotted,
     })
 }
 
-/// The digit rules as one lazy DFA reporting every pattern that matches (anchored use only).
-/// Driven byte by byte by the engine: through `meta::Regex` each screening call cost about
-/// twice as much, most of it call overhead on spans of a few bytes.
-fn build_digit_set(patterns: &[String]) -> Result<hybrid::dfa::DFA, Error> {
+/// Screened rules (digit or upper-case triggers) as one lazy DFA reporting every pattern that
+/// matches (anchored use only). Driven byte by byte by the engine: through `meta::Regex` each
+/// screening call cost about twice as much, most of it call overhead on spans of a few bytes.
+fn build_screen_set(patterns: &[String], what: &str) -> Result<hybrid::dfa::DFA, Error> {
     hybrid::dfa::DFA::builder()
         .syntax(syntax_config())
         .thompson(thompson::Config::new().nfa_size_limit(Some(NFA_SIZE_LIMIT * 4)))
@@ -759,7 +842,7 @@ fn build_digit_set(patterns: &[String]) -> Result<hybrid::dfa::DFA, Error> {
                 .skip_cache_capacity_check(true),
         )
         .build_many(patterns)
-        .map_err(|e| Error::new(ErrorKind::Pattern, format!("digit rule set: {e}")))
+        .map_err(|e| Error::new(ErrorKind::Pattern, format!("{what} rule set: {e}")))
 }
 
 /// Names of every built-in validator.
@@ -776,7 +859,26 @@ pub fn _assert_send_sync() {
 
 #[cfg(test)]
 mod tests {
-    use super::{requires_byte, space_first_only, syntax_config};
+    use super::{requires_byte, space_first_only, starts_at_word_start, syntax_config};
+
+    fn word_start(re: &str) -> bool {
+        starts_at_word_start(&regex_automata::util::syntax::parse_with(re, &syntax_config()).unwrap())
+    }
+
+    #[test]
+    fn word_start_is_conservative() {
+        assert!(word_start(r"(?-u:\b)[A-Z]{2}[0-9]{2}(?-u:\b)"));
+        assert!(word_start(r"(?-u:\b)(?P<value>[A-Z]{3}[0-9]+)"));
+        assert!(word_start(r"(?-u:\b)(?:AB|C_)[0-9]"));
+        assert!(word_start(r"(?-u:\b{start})[A-Z][0-9]"));
+        // Unicode boundaries, a non-word first byte, an optional first item, or no boundary.
+        assert!(!word_start(r"\b[A-Z][0-9]"));
+        assert!(!word_start(r"(?-u:\b)[A-Z-][0-9]"));
+        assert!(!word_start(r"(?-u:\b)[A-Z]?[0-9]"));
+        assert!(!word_start(r"(?-u:\b)é[0-9]"));
+        assert!(!word_start(r"[A-Z]{2}[0-9]{2}"));
+        assert!(!word_start(r"(?:(?-u:\b)[A-Z]|-)[0-9]"));
+    }
 
     fn needs_at(re: &str) -> bool {
         requires_byte(&regex_automata::util::syntax::parse_with(re, &syntax_config()).unwrap(), b'@')

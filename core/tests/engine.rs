@@ -174,3 +174,50 @@ fn findings_sit_on_char_boundaries_in_unicode_text() {
     }
     assert_eq!(s.find_iter(text).count(), 2);
 }
+
+/// Upper-case-trigger rules: one whose regex starts at a word (screened, anchored at each word
+/// start within `window_before` of the trigger, even a word before the trigger's own), one
+/// that does not (searched in windows around the trigger).
+#[test]
+fn upper_case_rules_screened_at_word_starts_and_windowed_otherwise() {
+    const UPPER: &str = r#"
+[pack]
+id = "upper-pack"
+version = "1.0.0"
+
+[[rules]]
+id = "two-words"
+name = "Two words"
+type = "TWO_WORDS"
+category = "pii"
+sensitivity = "medium"
+confidence = 0.9
+trigger = "upper"
+window_before = 4
+max_len = 16
+regex = '''(?-u:\b)[A-Z]{2} [A-Z][0-9]{4}(?-u:\b)'''
+provenance = "made up for tests"
+examples = ["id AB C1234 ok"]
+negative_examples = ["id AB C123 ok", "xAB C1234"]
+
+[[rules]]
+id = "glued"
+name = "Glued"
+type = "GLUED"
+category = "pii"
+sensitivity = "medium"
+confidence = 0.9
+trigger = "upper"
+window_before = 5
+max_len = 16
+regex = '''[A-Z]{3}-Q[0-9]{3}(?-u:\b)'''
+provenance = "made up for tests"
+examples = ["ref ABC-Q123"]
+negative_examples = ["ref ABC-Q12"]
+"#;
+    let s = Scanner::builder().default_packs(false).pack_toml("upper.toml", UPPER).build().unwrap();
+    let text = "id AB C1234 and ref ABC-Q123, not xAB C1234 nor AB C123 nor AB-Q123";
+    let f: Vec<_> = s.find_iter(text).map(|f| (f.rule.to_string(), &text[f.span.clone()])).collect();
+    assert_eq!(f, vec![("two-words".to_string(), "AB C1234"), ("glued".to_string(), "ABC-Q123")]);
+    assert_eq!(s.redact(text), "id [TWO_WORDS] and ref [GLUED], not xAB C1234 nor AB C123 nor AB-Q123");
+}
