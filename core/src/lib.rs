@@ -40,6 +40,7 @@ mod redact;
 mod report;
 mod restore;
 mod scanner;
+mod split;
 mod stream;
 mod triggers;
 mod validators;

@@ -19,6 +19,7 @@ use crate::error::{Error, ErrorKind};
 use crate::literals::Literals;
 use crate::model::{Action, Category, Finding, Sensitivity};
 use crate::pack::{default_packs, Pack, RuleSpec, Trigger};
+use crate::split::ValueSplit;
 use crate::validators::Validator;
 
 /// Size limits for user-supplied regexes: compilation is bounded, search is linear.
@@ -44,6 +45,9 @@ pub(crate) struct Rule {
     /// Every match starts with an ASCII word boundary (`(?-u:\b)`) followed by a word
     /// character: a match can only start where a word does.
     pub word_start: bool,
+    /// The DFAs that find the `value` group without the regex's capture search (see
+    /// [`ValueSplit`]); built on first use, `None` when the regex does not split.
+    split: OnceLock<Option<ValueSplit>>,
 }
 
 impl Rule {
@@ -58,7 +62,19 @@ impl Rule {
             context,
             at_token: false,
             word_start: false,
+            split: OnceLock::from(None),
         }
+    }
+
+    /// The value-group split of the regex, if it has a `value` group that splits.
+    pub fn split(&self) -> Option<&ValueSplit> {
+        self.value_group?;
+        self.split
+            .get_or_init(|| {
+                let hir = regex_automata::util::syntax::parse_with(&self.spec.regex, &syntax_config()).ok()?;
+                ValueSplit::for_rule(&hir)
+            })
+            .as_ref()
     }
 
     /// The compiled regex; `None` only if compilation failed, which `build` rules out for user
@@ -654,7 +670,7 @@ fn compile_rule(spec: RuleSpec, action: Action, eager: bool) -> Result<Rule, Err
     let context = ContextWords::new(&spec.context);
     let at_token = requires_byte(&hir, b'@') && space_first_only(&hir);
     let word_start = starts_at_word_start(&hir);
-    Ok(Rule { spec, regex: cell, value_group, action, context, at_token, word_start })
+    Ok(Rule { spec, regex: cell, value_group, action, context, at_token, word_start, split: OnceLock::new() })
 }
 
 /// Whether no match of `hir` holds an ASCII whitespace byte. A character class of
