@@ -615,6 +615,55 @@ const FILE_EXTENSIONS: &[&[u8]] = &[
     b"yaml", b"yml", b"toml", b"xml", b"html", b"htm", b"txt", b"lock",
 ];
 
+/// Whether each byte may appear in an email's local part (RFC 5322 `atext` and `.`, plus any
+/// non-ASCII byte), one table lookup per byte.
+const LOCAL_PART: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric() || b >= 0x80;
+        c += 1;
+    }
+    let extra = b".!#$%&'*+/=?^_`{|}~-";
+    let mut i = 0;
+    while i < extra.len() {
+        t[extra[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
+/// Whether `tld` is one of [`FILE_EXTENSIONS`], in any case: its lower-case bytes packed in
+/// a `u32` are compared with the packed extensions (no extension is longer than four bytes).
+fn is_file_extension(tld: &[u8]) -> bool {
+    if tld.len() > 4 {
+        return false;
+    }
+    let mut key = [0u8; 4];
+    for (k, b) in key.iter_mut().zip(tld) {
+        *k = b.to_ascii_lowercase();
+    }
+    PACKED_EXTENSIONS.contains(&u32::from_le_bytes(key))
+}
+
+/// [`FILE_EXTENSIONS`] packed as [`is_file_extension`] reads them.
+const PACKED_EXTENSIONS: [u32; FILE_EXTENSIONS.len()] = {
+    let mut out = [0u32; FILE_EXTENSIONS.len()];
+    let mut i = 0;
+    while i < FILE_EXTENSIONS.len() {
+        let ext = FILE_EXTENSIONS[i];
+        assert!(ext.len() <= 4, "file extensions are packed in four bytes");
+        let mut j = 0;
+        while j < ext.len() {
+            out[i] |= (ext[j] as u32) << (8 * j);
+            j += 1;
+        }
+        i += 1;
+    }
+    out
+};
+
 fn email(value: &str) -> bool {
     let b = value.as_bytes();
     if b.len() > 254 {
@@ -629,7 +678,7 @@ fn email(value: &str) -> bool {
         || local[0] == b'.'
         || local[local.len() - 1] == b'.'
         || memchr::memmem::find(local, b"..").is_some()
-        || !local.iter().all(|&c| c.is_ascii_alphanumeric() || c >= 0x80 || b".!#$%&'*+/=?^_`{|}~-".contains(&c))
+        || !local.iter().all(|&c| LOCAL_PART[usize::from(c)])
     {
         return false;
     }
@@ -658,7 +707,7 @@ fn email(value: &str) -> bool {
         Ok(t) => t.chars().all(char::is_alphabetic),
         Err(_) => false,
     };
-    tld_ok && !FILE_EXTENSIONS.iter().any(|ext| ext.eq_ignore_ascii_case(last))
+    tld_ok && !is_file_extension(last)
 }
 
 // ---------------------------------------------------------------------------------------------
