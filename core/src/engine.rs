@@ -7,7 +7,7 @@ use regex_automata::{Anchored, Input};
 
 use crate::filters::{has_context, inside_label, is_own_replacement, is_placeholder, shannon_entropy};
 use crate::pack::Trigger;
-use crate::scanner::{Inner, Rule};
+use crate::scanner::{ByteSet, Inner, Rule};
 use crate::split::{SplitCache, ValueSplit, SPLIT_AFTER};
 use crate::triggers::{is_upper_start, DigitClusters, HexColonClusters};
 
@@ -347,19 +347,26 @@ fn confirm(
     };
     let mut m = Matcher { inner, rule, r, regex, cache, slots, split, text, out };
     if rule.at_token {
-        at_spans(text.as_bytes(), ws, we, |s, e| m.search(s, e));
+        // `@property` and `"@types/node"` hold no email or credential URL.
+        at_spans(text.as_bytes(), ws, we, rule.at_after.as_ref(), |s, e, may_match| {
+            if may_match {
+                m.search(s, e);
+            }
+        });
     } else {
         m.search(ws, we);
     }
 }
 
-/// Calls `f(start, end)` with the parts of `hay[ws..we]` an `@`-token rule can match in:
-/// around each `@`, the run of non-whitespace bytes and the whitespace byte before it (a
-/// match may start there), plus the whitespace byte after it, which no match holds, so a
-/// match never runs into a cut end (see `Matcher::search`). Overlapping parts are merged;
-/// whitespace is ASCII, as for window starts.
-fn at_spans(hay: &[u8], ws: usize, we: usize, mut f: impl FnMut(usize, usize)) {
-    let mut cur: Option<(usize, usize)> = None;
+/// Calls `f(start, end, inner_at)` with the parts of `hay[ws..we]` an `@`-token rule can
+/// match in: around each `@`, the run of non-whitespace bytes and the whitespace byte before
+/// it (a match may start there), plus the whitespace byte after it, which no match holds, so
+/// a match never runs into a cut end (see `Matcher::search`). Overlapping parts are merged;
+/// whitespace is ASCII, as for window starts. The flag says whether the part may hold a match:
+/// with a set `after` (see `Rule::at_after`), only if one of its `@` follows a byte of the
+/// window in that set.
+fn at_spans(hay: &[u8], ws: usize, we: usize, after: Option<&ByteSet>, mut f: impl FnMut(usize, usize, bool)) {
+    let mut cur: Option<(usize, usize, bool)> = None;
     let mut next = ws;
     while let Some(p) = memchr::memchr(b'@', &hay[next..we]) {
         let q = next + p;
@@ -370,18 +377,21 @@ fn at_spans(hay: &[u8], ws: usize, we: usize, mut f: impl FnMut(usize, usize)) {
             None => lo.saturating_sub(usize::from(cur.is_some())),
         };
         let e = hay[q + 1..we].iter().position(u8::is_ascii_whitespace).map_or(we, |i| q + 2 + i);
+        let inner = after.is_none_or(|set| {
+            memchr::memchr_iter(b'@', &hay[q..e]).any(|i| q + i > ws && set.contains(hay[q + i - 1]))
+        });
         cur = match cur {
-            Some((cs, ce)) if s < ce => Some((cs, e)),
-            Some((cs, ce)) => {
-                f(cs, ce);
-                Some((s, e))
+            Some((cs, ce, ci)) if s < ce => Some((cs, e, ci || inner)),
+            Some((cs, ce, ci)) => {
+                f(cs, ce, ci);
+                Some((s, e, inner))
             }
-            None => Some((s, e)),
+            None => Some((s, e, inner)),
         };
         next = e;
     }
-    if let Some((s, e)) = cur {
-        f(s, e);
+    if let Some((s, e, inner)) = cur {
+        f(s, e, inner);
     }
 }
 
@@ -580,22 +590,32 @@ pub(crate) fn resolve_overlaps(mut cands: Vec<Candidate>) -> Vec<Candidate> {
 #[cfg(test)]
 mod tests {
     use super::at_spans;
+    use crate::scanner::ByteSet;
 
     proptest::proptest! {
         /// Every `@` of the window lies in a part that holds its whole whitespace-free token,
         /// the whitespace byte before it (or the window's start) and the one after it (or the
-        /// window's end); parts are ordered, disjoint and inside the window.
+        /// window's end); parts are ordered, disjoint and inside the window; a part's flag
+        /// says whether one of its `@` follows a byte of the window in the set (`a`).
         #[test]
         fn at_spans_cover_every_token(s in "[a@ \n.]{0,60}", a in 0usize..60, b in 0usize..60) {
             let hay = s.as_bytes();
             let (ws, we) = (a.min(b).min(hay.len()), a.max(b).min(hay.len()));
             let mut parts = Vec::new();
-            at_spans(hay, ws, we, |x, y| parts.push((x, y)));
+            let mut flags = Vec::new();
+            let mut set = ByteSet::default();
+            set.add_range(b'a', b'a');
+            at_spans(hay, ws, we, Some(&set), |x, y, inner| {
+                parts.push((x, y));
+                flags.push(inner);
+            });
             for w in parts.windows(2) {
                 proptest::prop_assert!(w[0].1 <= w[1].0, "{parts:?}");
             }
-            for &(x, y) in &parts {
+            for (&(x, y), &inner) in parts.iter().zip(&flags) {
                 proptest::prop_assert!(ws <= x && x < y && y <= we, "{parts:?}");
+                let want = (x..y).any(|q| hay[q] == b'@' && q > ws && hay[q - 1] == b'a');
+                proptest::prop_assert_eq!(inner, want, "{:?} in {:?}", (x, y), parts);
             }
             for q in (ws..we).filter(|&q| hay[q] == b'@') {
                 let lo = hay[ws..q].iter().rposition(u8::is_ascii_whitespace).map_or(ws, |i| ws + i);

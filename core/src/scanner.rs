@@ -42,6 +42,10 @@ pub(crate) struct Rule {
     /// run around one of the window's `@` (and the whitespace byte before it), so only those
     /// runs are searched.
     pub at_token: bool,
+    /// Every match holds an `@` right after a byte of the match from this set (`jane@…`,
+    /// `:pass@…`): a token whose every `@` follows other bytes (`@property`, `"@types/node"`
+    /// in code) cannot hold a match.
+    pub at_after: Option<ByteSet>,
     /// Every match starts with an ASCII word boundary (`(?-u:\b)`) followed by a word
     /// character: a match can only start where a word does.
     pub word_start: bool,
@@ -61,6 +65,7 @@ impl Rule {
             action,
             context,
             at_token: false,
+            at_after: None,
             word_start: false,
             split: OnceLock::from(None),
         }
@@ -669,8 +674,9 @@ fn compile_rule(spec: RuleSpec, action: Action, eager: bool) -> Result<Rule, Err
     }
     let context = ContextWords::new(&spec.context);
     let at_token = requires_byte(&hir, b'@') && space_first_only(&hir);
+    let at_after = at_preceders(&hir);
     let word_start = starts_at_word_start(&hir);
-    Ok(Rule { spec, regex: cell, value_group, action, context, at_token, word_start, split: OnceLock::new() })
+    Ok(Rule { spec, regex: cell, value_group, action, context, at_token, at_after, word_start, split: OnceLock::new() })
 }
 
 /// Whether no match of `hir` holds an ASCII whitespace byte. A character class of
@@ -691,6 +697,123 @@ fn no_space(hir: &regex_syntax::hir::Hir) -> bool {
         HirKind::Repetition(r) => no_space(&r.sub),
         HirKind::Concat(v) | HirKind::Alternation(v) => v.iter().all(no_space),
     }
+}
+
+/// A set of byte values.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct ByteSet([u64; 4]);
+
+impl ByteSet {
+    /// Adds the bytes `lo..=hi`.
+    pub(crate) fn add_range(&mut self, lo: u8, hi: u8) {
+        for b in lo..=hi {
+            self.0[usize::from(b >> 6)] |= 1 << (b & 63);
+        }
+    }
+
+    fn union(mut self, other: ByteSet) -> ByteSet {
+        for (a, b) in self.0.iter_mut().zip(other.0) {
+            *a |= b;
+        }
+        self
+    }
+
+    /// Whether `b` is in the set.
+    #[inline]
+    pub(crate) fn contains(&self, b: u8) -> bool {
+        self.0[usize::from(b >> 6)] & (1 << (b & 63)) != 0
+    }
+}
+
+/// A set `B` such that every match of `hir` holds an `@` right after a byte of the match that
+/// is in `B` (for email, the local part's last characters; for credential URLs, the
+/// password's): an `@` after any other byte (`"@types/node"`, `@property`) starts no match.
+/// Conservative: `None` when unsure.
+fn at_preceders(hir: &regex_syntax::hir::Hir) -> Option<ByteSet> {
+    use regex_syntax::hir::HirKind;
+    match hir.kind() {
+        HirKind::Literal(l) => l.0.windows(2).find(|w| w[1] == b'@').map(|w| {
+            let mut set = ByteSet::default();
+            set.add_range(w[0], w[0]);
+            set
+        }),
+        HirKind::Capture(c) => at_preceders(&c.sub),
+        HirKind::Repetition(r) if r.min >= 1 => at_preceders(&r.sub),
+        HirKind::Alternation(v) => v.iter().try_fold(ByteSet::default(), |acc, h| Some(acc.union(at_preceders(h)?))),
+        HirKind::Concat(v) => (0..v.len()).find_map(|k| {
+            at_preceders(&v[k]).or_else(|| {
+                if k > 0 && starts_with_at(&v[k]) {
+                    concat_last_bytes(&v[..k], true)
+                } else {
+                    None
+                }
+            })
+        }),
+        _ => None,
+    }
+}
+
+/// Whether every match of `hir` starts with `@`.
+fn starts_with_at(hir: &regex_syntax::hir::Hir) -> bool {
+    use regex_syntax::hir::{Class, HirKind};
+    match hir.kind() {
+        HirKind::Literal(l) => l.0.first() == Some(&b'@'),
+        HirKind::Class(Class::Bytes(c)) => c.ranges().iter().all(|r| r.start() == b'@' && r.end() == b'@'),
+        HirKind::Class(Class::Unicode(c)) => c.ranges().iter().all(|r| r.start() == '@' && r.end() == '@'),
+        HirKind::Capture(c) => starts_with_at(&c.sub),
+        HirKind::Repetition(r) => r.min >= 1 && starts_with_at(&r.sub),
+        HirKind::Alternation(v) => v.iter().all(starts_with_at),
+        HirKind::Concat(v) => {
+            // Zero-width items (look-arounds) first, then an item that starts with `@`.
+            let mut items = v.iter().skip_while(|h| h.properties().maximum_len() == Some(0));
+            items.next().is_some_and(starts_with_at)
+        }
+        _ => false,
+    }
+}
+
+/// The bytes that can end a non-empty match of `hir`; for a character of two or more bytes
+/// in UTF-8, every continuation byte.
+fn last_bytes(hir: &regex_syntax::hir::Hir) -> Option<ByteSet> {
+    use regex_syntax::hir::{Class, HirKind};
+    let mut set = ByteSet::default();
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => {}
+        HirKind::Literal(l) => set.add_range(*l.0.last()?, *l.0.last()?),
+        HirKind::Class(Class::Bytes(c)) => c.ranges().iter().for_each(|r| set.add_range(r.start(), r.end())),
+        HirKind::Class(Class::Unicode(c)) => {
+            for r in c.ranges() {
+                if r.start() <= '\u{7f}' {
+                    set.add_range(r.start() as u8, r.end().min('\u{7f}') as u8);
+                }
+                if r.end() > '\u{7f}' {
+                    set.add_range(0x80, 0xBF);
+                }
+            }
+        }
+        HirKind::Capture(c) => return last_bytes(&c.sub),
+        HirKind::Repetition(r) => return last_bytes(&r.sub),
+        HirKind::Alternation(v) => return v.iter().try_fold(set, |acc, h| Some(acc.union(last_bytes(h)?))),
+        HirKind::Concat(v) => return concat_last_bytes(v, false),
+    }
+    Some(set)
+}
+
+/// [`last_bytes`] of a concatenation: the last item that can be non-empty decides, and the
+/// items before it too while it can also be empty. With `non_empty`, `None` unless every match
+/// of the concatenation is non-empty.
+fn concat_last_bytes(items: &[regex_syntax::hir::Hir], non_empty: bool) -> Option<ByteSet> {
+    let mut set = ByteSet::default();
+    for h in items.iter().rev() {
+        if h.properties().maximum_len() == Some(0) {
+            continue;
+        }
+        set = set.union(last_bytes(h)?);
+        if h.properties().minimum_len().is_some_and(|n| n >= 1) {
+            return Some(set);
+        }
+    }
+    (!non_empty).then_some(set)
 }
 
 /// Whether every match of `hir` holds ASCII whitespace only as its first byte (the context
@@ -879,6 +1002,37 @@ mod tests {
 
     fn word_start(re: &str) -> bool {
         starts_at_word_start(&regex_automata::util::syntax::parse_with(re, &syntax_config()).unwrap())
+    }
+
+    fn before_at(re: &str) -> Option<String> {
+        let set = super::at_preceders(&regex_automata::util::syntax::parse_with(re, &syntax_config()).unwrap())?;
+        Some((0..=255u8).filter(|&b| set.contains(b)).map(char::from).collect())
+    }
+
+    #[test]
+    fn bytes_before_at_are_conservative() {
+        let alnum: String = ('0'..='9').chain('A'..='Z').chain('a'..='z').collect();
+        // The email and credential-URL shapes.
+        let email =
+            r"(?:^|[^:/A-Za-z0-9_])(?P<value>[A-Za-z0-9_](?:[A-Za-z0-9.%+'-]*[A-Za-z0-9%+'-])?@[a-z]+\.[a-z]{2,})";
+        let want: std::collections::BTreeSet<char> = format!("%'+-_{alnum}").chars().collect();
+        assert_eq!(before_at(email).unwrap(), want.into_iter().collect::<String>());
+        let url = r#"(?-u:\b)rediss?://[^\s:@/"'<>]*:(?P<value>[^\s@/"'<>][^\s@/"'<>]*)@[A-Za-z0-9\[]"#;
+        let got = before_at(url).unwrap();
+        assert!(
+            !got.contains('"')
+                && !got.contains(' ')
+                && !got.contains('@')
+                && got.contains('a')
+                && got.contains('\u{80}')
+        );
+        assert_eq!(before_at(r"x@y").as_deref(), Some("x"));
+        assert_eq!(before_at(r"(?:a|bc)+@").as_deref(), Some("ac"));
+        // `@` may lead the match, or follow something that may be empty.
+        assert_eq!(before_at(r"@[a-z]+"), None);
+        assert_eq!(before_at(r"[a-z]*@[a-z]+"), None);
+        assert_eq!(before_at(r"(?:a|)@"), None);
+        assert_eq!(before_at(r"(?:a@|@)b"), None);
     }
 
     #[test]
