@@ -180,6 +180,12 @@ impl Iterator for HexColonClusters<'_> {
         let hay = self.hay;
         while self.pos < hay.len() {
             let c = memchr::memchr(b':', &hay[self.pos..])? + self.pos;
+            // A qualifying colon is followed by a hex digit or another colon; most colons in
+            // text and code (`key: value`, `":"`, `else:`) are not.
+            if !hay.get(c + 1).is_some_and(|&b| b == b':' || b.is_ascii_hexdigit()) {
+                self.pos = c + 1;
+                continue;
+            }
             // Clock times (`09:14:05`, the most common colons in logs) are skipped outright.
             let d = |i: usize| hay.get(i).is_some_and(u8::is_ascii_digit);
             if c >= 2
