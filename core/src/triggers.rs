@@ -13,16 +13,41 @@ fn digit_mask(x: u64) -> u64 {
     ((LO * (127 + 0x3a)).wrapping_sub(low) & !x & low.wrapping_add(LO * (127 - 0x2f))) & HI
 }
 
-/// Position of the next ASCII digit at or after `from`.
-#[inline]
-pub(crate) fn next_digit(hay: &[u8], mut from: usize) -> Option<usize> {
+/// Position of the next ASCII digit at or after `from` (the scan walks [`DigitClusters`],
+/// which detects the CPU once).
+#[cfg(test)]
+fn next_digit(hay: &[u8], from: usize) -> Option<usize> {
+    next_digit_on(Cpu::detect(), hay, from)
+}
+
+/// What the CPU offers the digit search, detected once per search rather than per call.
+#[derive(Clone, Copy)]
+pub(crate) struct Cpu {
     #[cfg(target_arch = "x86_64")]
-    if avx2::available() {
-        match avx2::next_digit(hay, from) {
+    avx2: Option<avx2::Avx2>,
+}
+
+impl Cpu {
+    fn detect() -> Cpu {
+        Cpu {
+            #[cfg(target_arch = "x86_64")]
+            avx2: avx2::Avx2::detect(),
+        }
+    }
+}
+
+/// [`next_digit`] with the CPU's features already detected.
+#[inline]
+fn next_digit_on(cpu: Cpu, hay: &[u8], mut from: usize) -> Option<usize> {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(avx2) = cpu.avx2 {
+        match avx2.next_digit(hay, from) {
             Ok(found) => return found,
             Err(rest) => from = rest,
         }
     }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = cpu;
     next_digit_portable(hay, from)
 }
 
@@ -50,15 +75,24 @@ mod avx2 {
 
     pub(super) use crate::has_avx2 as available;
 
-    /// `Ok(position of the next digit)`, or `Err(from)` where fewer than 32 bytes are left
-    /// to search.
-    #[inline]
-    pub(super) fn next_digit(hay: &[u8], from: usize) -> Result<Option<usize>, usize> {
-        if !available() {
-            return Err(from);
+    /// Proof that the CPU has AVX2: only [`Avx2::detect`] makes one, after checking.
+    #[derive(Clone, Copy)]
+    pub(crate) struct Avx2(());
+
+    impl Avx2 {
+        /// `Some` where the CPU has AVX2.
+        pub(super) fn detect() -> Option<Avx2> {
+            available().then_some(Avx2(()))
         }
-        // SAFETY: AVX2 is present (checked just above), which is all `next_digit_avx2` needs.
-        unsafe { next_digit_avx2(hay, from) }
+
+        /// `Ok(position of the next digit)`, or `Err(from)` where fewer than 32 bytes are
+        /// left to search.
+        #[inline]
+        pub(super) fn next_digit(self, hay: &[u8], from: usize) -> Result<Option<usize>, usize> {
+            // SAFETY: an `Avx2` exists only where `detect` found AVX2 on this CPU, which is
+            // all `next_digit_avx2` needs.
+            unsafe { next_digit_avx2(hay, from) }
+        }
     }
 
     #[target_feature(enable = "avx2")]
@@ -134,11 +168,12 @@ pub(crate) fn digit_cluster(hay: &[u8], start: usize) -> DigitCluster {
 pub(crate) struct DigitClusters<'h> {
     hay: &'h [u8],
     pos: usize,
+    cpu: Cpu,
 }
 
 impl<'h> DigitClusters<'h> {
     pub(crate) fn new(hay: &'h [u8]) -> Self {
-        DigitClusters { hay, pos: 0 }
+        DigitClusters { hay, pos: 0, cpu: Cpu::detect() }
     }
 }
 
@@ -147,7 +182,7 @@ impl Iterator for DigitClusters<'_> {
 
     #[inline]
     fn next(&mut self) -> Option<DigitCluster> {
-        let start = next_digit(self.hay, self.pos)?;
+        let start = next_digit_on(self.cpu, self.hay, self.pos)?;
         let c = digit_cluster(self.hay, start);
         self.pos = c.end.max(start + 1);
         Some(c)
