@@ -22,11 +22,20 @@ pub(crate) struct Literals {
     filter: Box<[u8]>,
     /// Hash -> index into `buckets` (consulted only where the filter is set).
     bucket_of: Box<[u16]>,
-    /// Keyword ids whose first three bytes share a hash.
-    buckets: Vec<Vec<u32>>,
+    /// The range of `entries` holding the keywords whose first three bytes share a hash.
+    buckets: Vec<(u32, u32)>,
+    /// Every keyword's head, grouped by bucket: a position the filter passed is verified
+    /// against one short contiguous run of these.
+    entries: Vec<Entry>,
     keywords: Vec<Box<[u8]>>,
-    /// Each keyword's first (up to) eight bytes, little-endian, and the mask of those bytes.
-    heads: Vec<(u64, u64)>,
+}
+
+/// A keyword's first (up to) eight bytes, little-endian, the mask of those bytes, and its id.
+#[derive(Clone, Copy)]
+struct Entry {
+    head: u64,
+    mask: u64,
+    id: u32,
 }
 
 #[inline(always)]
@@ -43,6 +52,11 @@ fn class_bit(b3: u8) -> u8 {
 /// The first eight bytes at `i` (fewer, zero-padded, near the end).
 #[inline(always)]
 fn load8(hay: &[u8], i: usize) -> u64 {
+    if let Some(w) = hay.get(i..i + 8) {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(w);
+        return u64::from_le_bytes(b);
+    }
     let mut w = [0u8; 8];
     let n = hay.len().saturating_sub(i).min(8);
     w[..n].copy_from_slice(&hay[i..i + n]);
@@ -62,7 +76,7 @@ impl Literals {
         let mut bucket_of = vec![0u16; FILTER_LEN].into_boxed_slice();
         let mut buckets: Vec<Vec<u32>> = Vec::new();
         let mut kws = Vec::new();
-        let mut heads = Vec::new();
+        let mut heads: Vec<(u64, u64)> = Vec::new();
         for (i, k) in keywords.into_iter().enumerate() {
             let k = k.as_ref();
             debug_assert!(k.len() >= 3);
@@ -78,7 +92,19 @@ impl Literals {
             heads.push((load8(k, 0), mask));
             kws.push(k.to_vec().into_boxed_slice());
         }
-        Literals { filter, bucket_of, buckets, keywords: kws, heads }
+        let mut entries = Vec::with_capacity(heads.len());
+        let buckets = buckets
+            .iter()
+            .map(|ids| {
+                let start = entries.len() as u32;
+                entries.extend(ids.iter().map(|&id| {
+                    let (head, mask) = heads[id as usize];
+                    Entry { head, mask, id }
+                }));
+                (start, entries.len() as u32)
+            })
+            .collect();
+        Literals { filter, bucket_of, buckets, entries, keywords: kws }
     }
 
     /// Length of keyword `id`.
@@ -146,15 +172,15 @@ impl Literals {
     fn verify(&self, hay: &[u8], i: usize, f: &mut impl FnMut(usize, usize)) {
         let h = hash(key3(hay[i], hay[i + 1], hay[i + 2]));
         let x = load8(hay, i);
-        for &id in &self.buckets[usize::from(self.bucket_of[h])] {
-            let (head, mask) = self.heads[id as usize];
-            if x & mask != head {
+        let (start, end) = self.buckets[usize::from(self.bucket_of[h])];
+        for e in &self.entries[start as usize..end as usize] {
+            if x & e.mask != e.head {
                 continue;
             }
-            let k = &self.keywords[id as usize];
+            let k = &self.keywords[e.id as usize];
             // Zero padding past the end never equals a keyword's bytes, but be exact anyway.
             if hay.len() - i >= k.len() && (k.len() <= 8 || hay[i..].starts_with(k)) {
-                f(i, id as usize);
+                f(i, e.id as usize);
             }
         }
     }
