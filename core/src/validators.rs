@@ -82,6 +82,10 @@ pub enum Validator {
     DeTaxId,
     /// US National Provider Identifier: 10 digits starting 1 or 2, Luhn with the 80840 prefix.
     UsNpi,
+    /// PEM or OpenSSH key block: holds a run of at least 40 base64 characters (a real body,
+    /// not `...` or a placeholder). Checked here rather than in the rule's regex, where the
+    /// counted run inside a lazy loop made the largest lazy DFA of the default packs.
+    PemBody,
 }
 
 impl Validator {
@@ -117,6 +121,7 @@ impl Validator {
         Validator::SePersonnummer,
         Validator::DeTaxId,
         Validator::UsNpi,
+        Validator::PemBody,
     ];
 
     /// Looks a validator up by its pack name.
@@ -157,6 +162,7 @@ impl Validator {
             Validator::SePersonnummer => "se_personnummer",
             Validator::DeTaxId => "de_tax_id",
             Validator::UsNpi => "us_npi",
+            Validator::PemBody => "pem_body",
         }
     }
 
@@ -193,6 +199,7 @@ impl Validator {
             Validator::SePersonnummer => se_personnummer(value),
             Validator::DeTaxId => de_tax_id(value),
             Validator::UsNpi => us_npi(value),
+            Validator::PemBody => pem_body(value),
         }
     }
 }
@@ -664,6 +671,24 @@ const PACKED_EXTENSIONS: [u32; FILE_EXTENSIONS.len()] = {
     out
 };
 
+/// Bytes of the base64 alphabet (RFC 4648 section 4, without the `=` padding).
+fn is_base64(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'+' || b == b'/'
+}
+
+/// A run of at least 40 base64 characters somewhere in the block (the header and footer lines
+/// hold spaces and dashes, so the run is in the body).
+fn pem_body(value: &str) -> bool {
+    let mut run = 0;
+    for &b in value.as_bytes() {
+        run = if is_base64(b) { run + 1 } else { 0 };
+        if run >= 40 {
+            return true;
+        }
+    }
+    false
+}
+
 fn email(value: &str) -> bool {
     let b = value.as_bytes();
     if b.len() > 254 {
@@ -1083,8 +1108,21 @@ mod tests {
         for &v in Validator::ALL {
             assert_eq!(Validator::from_name(v.name()), Some(v));
         }
-        assert_eq!(Validator::ALL.len(), 30);
+        assert_eq!(Validator::ALL.len(), 31);
         assert_eq!(Validator::from_name("nope"), None);
+    }
+
+    #[test]
+    fn pem_body_needs_a_40_character_base64_run() {
+        let v = Validator::PemBody;
+        let run = "MIIEpAIBAAKCAQEAbvWOteoXu3VRbGkaBMeoErLz2W+/";
+        ok(v, &format!("-----BEGIN RSA PRIVATE KEY-----\n{run}\n-----END RSA PRIVATE KEY-----"));
+        // Inside a JSON string, where the line breaks are the two characters `\n`.
+        ok(v, &format!("-----BEGIN EC PRIVATE KEY-----\\n{run}\\n-----END EC PRIVATE KEY-----"));
+        no(v, "-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----");
+        no(v, "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA<your key here>\n-----END RSA PRIVATE KEY-----");
+        // 39 characters, then a break: not a body.
+        no(v, &format!("-----BEGIN PRIVATE KEY-----\n{}\n{}\n-----END PRIVATE KEY-----", &run[..39], &run[..39]));
     }
 
     #[test]
