@@ -70,14 +70,13 @@ fn screen_anchored(
 /// upper-case letters before digits: hex, base64, class names).
 fn screen_upper(
     inner: &Inner,
-    set: Option<(&regex_automata::hybrid::dfa::DFA, &mut regex_automata::hybrid::dfa::Cache)>,
+    mut set: Option<(&regex_automata::hybrid::dfa::DFA, &mut regex_automata::hybrid::dfa::Cache)>,
     hay: &[u8],
     a: usize,
     windows: &mut Vec<(u32, usize, usize)>,
 ) {
     let t = &inner.triggers;
     let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-    let mut set = set;
     let lo = a.saturating_sub(t.upper_before);
     for q in (lo..=a).rev() {
         if !is_word(hay[q]) || (q > 0 && is_word(hay[q - 1])) {
@@ -457,9 +456,8 @@ impl Matcher<'_> {
 impl Matcher<'_> {
     /// The `value` group (capture `g`) of the match `[ms, me)`: from the rule's value split
     /// when it has one and it decides, else from the regex's captures (already in `slots`
-    /// unless the search asked only for the bounds). Kept out of line: the search loop stays
-    /// as small as it was before splits existed (measured: inlined, the digit loop of
-    /// `scan_rules` compiled 4% slower on logs).
+    /// unless the search asked only for the bounds). Kept out of line: it runs once per match,
+    /// the search loop around it once per window.
     #[inline(never)]
     fn value_span(&mut self, split: Option<&ValueSplit>, g: usize, ms: usize, me: usize) -> (usize, usize) {
         let hay = self.text.as_bytes();
