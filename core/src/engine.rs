@@ -469,7 +469,8 @@ impl Matcher<'_> {
             let on_match = Input::new(hay).span(ms..me).anchored(Anchored::Yes);
             self.regex.search_slots_with(self.cache, &on_match, self.slots);
         } else if let Some(c) = self.split.as_deref_mut() {
-            c.uses += 1;
+            // Counted up to the threshold only: a rule without a split (one-pass) matches on.
+            c.uses = (c.uses + 1).min(SPLIT_AFTER);
         }
         match (self.slots[2 * g], self.slots[2 * g + 1]) {
             (Some(a), Some(b)) => (a.get(), b.get()),
