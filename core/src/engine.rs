@@ -28,7 +28,7 @@ pub(crate) struct Scratch {
     caches: Vec<Option<Cache>>,
     set_cache: Option<regex_automata::hybrid::dfa::Cache>,
     upper_cache: Option<regex_automata::hybrid::dfa::Cache>,
-    windows: Vec<(u32, usize, usize)>,
+    pub(crate) windows: Vec<(u32, usize, usize)>,
     slots: Vec<Option<NonMaxUsize>>,
     splits: Vec<Option<SplitCache>>,
 }
@@ -155,7 +155,13 @@ pub(crate) fn scan(inner: &Inner, scratch: &mut Scratch, text: &str) -> Vec<Cand
 }
 
 fn scan_rules(inner: &Inner, scratch: &mut Scratch, text: &str) -> Vec<Candidate> {
-    let hay = text.as_bytes();
+    collect_windows(inner, scratch, text.as_bytes());
+    confirm_windows(inner, scratch, text)
+}
+
+/// Stage 1: fills `scratch.windows` with `(rule, start, end)` for every place a rule may
+/// match (keywords, digit clusters, `@`, hex-colon runs, upper-case letters before digits).
+pub(crate) fn collect_windows(inner: &Inner, scratch: &mut Scratch, hay: &[u8]) {
     let t = &inner.triggers;
     let rules = &inner.rules;
     scratch.windows.clear();
@@ -278,7 +284,14 @@ fn scan_rules(inner: &Inner, scratch: &mut Scratch, text: &str) -> Vec<Candidate
             }
         }
     }
+}
 
+/// Stage 2 and 3: merges each rule's windows from `scratch.windows`, confirms them (regex,
+/// validators, filters) and resolves overlaps; candidates sorted by start.
+pub(crate) fn confirm_windows(inner: &Inner, scratch: &mut Scratch, text: &str) -> Vec<Candidate> {
+    let hay = text.as_bytes();
+    let rules = &inner.rules;
+    let windows = &mut scratch.windows;
     if windows.is_empty() {
         return Vec::new();
     }

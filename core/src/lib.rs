@@ -41,6 +41,8 @@ mod report;
 mod restore;
 mod scanner;
 mod split;
+#[cfg(feature = "stages")]
+pub mod stages;
 mod stream;
 mod triggers;
 mod validators;

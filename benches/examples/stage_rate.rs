@@ -1,0 +1,74 @@
+//! Time per pipeline stage on corpus files, in process: stage 1 (trigger scan), stages 2–3
+//! (confirmation and overlap resolution) and stage 4 (redaction), each over 256 KiB segments
+//! of whole lines, warm (best of `PASSES`, default 5, after one pass that warms the caches).
+//!
+//! `cargo run --release -p scrubline-benches --example stage_rate -- bench-corpus/*.txt`
+
+use std::time::Instant;
+
+use scrubline::stages;
+
+fn segments(text: &str) -> Vec<&str> {
+    let mut segs = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let cut = if rest.len() <= 256 << 10 {
+            rest.len()
+        } else {
+            rest.as_bytes()[..256 << 10].iter().rposition(|&b| b == b'\n').map_or(rest.len(), |p| p + 1)
+        };
+        segs.push(&rest[..cut]);
+        rest = &rest[cut..];
+    }
+    segs
+}
+
+fn best(passes: usize, mut f: impl FnMut() -> usize) -> (f64, usize) {
+    let mut best = f64::MAX;
+    let mut n = f();
+    for _ in 0..passes {
+        let t0 = Instant::now();
+        n = f();
+        best = best.min(t0.elapsed().as_secs_f64());
+    }
+    (best, n)
+}
+
+fn main() {
+    let scanner = match scrubline::Scanner::builder().compile_eagerly(true).build() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(2);
+        }
+    };
+    let passes = std::env::var("PASSES").ok().and_then(|p| p.parse().ok()).unwrap_or(5);
+    for path in std::env::args().skip(1) {
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("{path}: {e}");
+                std::process::exit(2);
+            }
+        };
+        let segs = segments(&text);
+        let windows: Vec<_> = segs.iter().map(|s| stages::trigger_scan(&scanner, s)).collect();
+        let confirmed: Vec<_> = segs.iter().zip(&windows).map(|(s, w)| stages::confirm(&scanner, s, w)).collect();
+        let (t1, nw) = best(passes, || segs.iter().map(|s| stages::trigger_scan(&scanner, s).len()).sum());
+        let (t2, nf) =
+            best(passes, || segs.iter().zip(&windows).map(|(s, w)| stages::confirm(&scanner, s, w).len()).sum());
+        let (t4, _) =
+            best(passes, || segs.iter().zip(&confirmed).map(|(s, c)| stages::redact(&scanner, s, c).len()).sum());
+        let wbytes: usize = windows.iter().map(|w| w.bytes()).sum();
+        let mb = text.len() as f64 / 1e6;
+        println!(
+            "{path}: stage 1 {:.0} MB/s ({nw} windows, {:.1} MB), stages 2-3 {:.0} MB/s ({nf} findings), \
+             stage 4 {:.0} MB/s; all {:.0} MB/s",
+            mb / t1,
+            wbytes as f64 / 1e6,
+            mb / t2,
+            mb / t4,
+            mb / (t1 + t2 + t4)
+        );
+    }
+}
