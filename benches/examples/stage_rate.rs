@@ -2,6 +2,8 @@
 //! (confirmation and overlap resolution) and stage 4 (redaction), each over 256 KiB segments
 //! of whole lines, warm (best of `PASSES`, default 5, after one pass that warms the caches).
 //!
+//! `RULES=1` also lists the 15 rules with the most window bytes.
+//!
 //! `cargo run --release -p scrubline-benches --example stage_rate -- bench-corpus/*.txt`
 
 use std::time::Instant;
@@ -70,5 +72,20 @@ fn main() {
             mb / t4,
             mb / (t1 + t2 + t4)
         );
+        if std::env::var_os("RULES").is_some() {
+            let mut acc: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
+            for w in &windows {
+                for (id, n, b) in w.per_rule(&scanner) {
+                    let e = acc.entry(id).or_default();
+                    e.0 += n;
+                    e.1 += b;
+                }
+            }
+            let mut v: Vec<_> = acc.into_iter().collect();
+            v.sort_by_key(|e| std::cmp::Reverse(e.1 .1));
+            for (id, (n, b)) in v.iter().take(15) {
+                println!("  {id}: {n} windows, {:.2} MB", *b as f64 / 1e6);
+            }
+        }
     }
 }

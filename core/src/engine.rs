@@ -180,7 +180,14 @@ pub(crate) fn collect_windows(inner: &Inner, scratch: &mut Scratch, hay: &[u8]) 
             return;
         }
         for &r in &kw.rules[id] {
-            push(windows, r, start, start + klen);
+            if rules[r as usize].kw_anchored {
+                // Its matches start at the keyword: the window starts there too (stage 2
+                // searches anchored at each window start).
+                let spec = &rules[r as usize].spec;
+                windows.push((r, start, (start + klen + spec.max_len + 1).min(hay.len())));
+            } else {
+                push(windows, r, start, start + klen);
+            }
         }
     });
 
@@ -308,16 +315,24 @@ pub(crate) fn confirm_windows(inner: &Inner, scratch: &mut Scratch, text: &str) 
     let mut i = 0;
     let n = windows.len();
     while i < n {
+        let first = i;
         let (r, mut s, mut e) = windows[i];
         i += 1;
         while i < n && windows[i].0 == r && windows[i].1 <= e {
             e = e.max(windows[i].2);
             i += 1;
         }
-        s = floor_char(text, snap_to_space(hay, s));
+        let rule = &rules[r as usize];
         e = ceil_char(text, e);
         let parts = (&mut scratch.caches, &mut scratch.slots, &mut scratch.splits);
-        confirm(inner, parts, r, text, s, e, &mut cands);
+        if rule.kw_anchored {
+            // Each window starts at a keyword occurrence, where a match can start.
+            let starts = windows[first..i].iter().map(|w| w.1);
+            confirm(inner, parts, r, text, Span::Starts(starts, e), &mut cands);
+        } else {
+            s = floor_char(text, snap_to_space(hay, s));
+            confirm(inner, parts, r, text, Span::<std::iter::Empty<usize>>::Window(s, e), &mut cands);
+        }
     }
     if cands.is_empty() {
         return cands;
@@ -329,13 +344,19 @@ pub(crate) fn confirm_windows(inner: &Inner, scratch: &mut Scratch, text: &str) 
 type ConfirmScratch<'s> =
     (&'s mut Vec<Option<Cache>>, &'s mut Vec<Option<NonMaxUsize>>, &'s mut Vec<Option<SplitCache>>);
 
+/// Where stage 2 searches a rule: an unanchored search over a window, or anchored searches at
+/// each of the given starts (ascending) with matches ending by the window end.
+enum Span<I> {
+    Window(usize, usize),
+    Starts(I, usize),
+}
+
 fn confirm(
     inner: &Inner,
     scratch: ConfirmScratch<'_>,
     r: u32,
     text: &str,
-    ws: usize,
-    we: usize,
+    span: Span<impl Iterator<Item = usize>>,
     out: &mut Vec<Candidate>,
 ) {
     let rule: &Rule = &inner.rules[r as usize];
@@ -358,6 +379,10 @@ fn confirm(
         None => None,
     };
     let mut m = Matcher { inner, rule, r, regex, cache, slots, split, text, out };
+    let (ws, we) = match span {
+        Span::Window(ws, we) => (ws, we),
+        Span::Starts(starts, we) => return m.search_at(starts, we),
+    };
     if rule.at_token {
         // `@property` and `"@types/node"` hold no email or credential URL.
         at_spans(text.as_bytes(), ws, we, rule.at_after.as_ref(), |s, e, may_match| {
@@ -443,25 +468,60 @@ impl Matcher<'_> {
             let (Some(ms), Some(me)) = (self.slots[0], self.slots[1]) else { break };
             let (ms, me) = (ms.get(), me.get());
             input.set_start(if me > ms { me } else { me + 1 });
-            let (vs, ve) = match rule.value_group {
-                Some(g) => self.value_span(split, g, ms, me),
-                None => (ms, me),
-            };
-            if ve <= vs || ve - vs > rule.spec.max_len {
+            self.take(split, ms, me, we);
+        }
+    }
+
+    /// The matches that start at `starts` (ascending) and end by `we`, skipping starts inside
+    /// an earlier match: for a rule whose matches all start at its keywords
+    /// ([`Rule::kw_anchored`]) and windows starting at every keyword occurrence, the same
+    /// matches as [`Matcher::search`] over the merged window, found without its unanchored
+    /// forward and reverse passes.
+    fn search_at(&mut self, starts: impl Iterator<Item = usize>, we: usize) {
+        let split = self.split.as_ref().filter(|c| c.uses >= SPLIT_AFTER).and_then(|_| self.rule.split());
+        let wanted = if split.is_some() { 2 } else { self.slots.len() };
+        let hay = self.text.as_bytes();
+        let mut next = 0;
+        for p in starts {
+            if p < next || p >= we {
                 continue;
             }
-            // Windows reach one byte past the longest possible match, so a match that runs into
-            // the end of its window is the truncated view of a longer one (which `max_len` rules
-            // out): redacting its head would leave the tail behind.
-            if me == we && we < hay.len() {
+            for s in self.slots.iter_mut() {
+                *s = None;
+            }
+            let input = Input::new(hay).span(p..we).anchored(Anchored::Yes);
+            if self.regex.search_slots_with(self.cache, &input, &mut self.slots[..wanted]).is_none() {
                 continue;
             }
-            if rule.spec.trigger == Trigger::Digits && extends_group(hay, ms, me) {
-                continue;
-            }
-            if let Some(c) = judge(self.inner, rule, self.r, self.text, ms, vs, ve) {
-                self.out.push(c);
-            }
+            let (Some(ms), Some(me)) = (self.slots[0], self.slots[1]) else { continue };
+            let (ms, me) = (ms.get(), me.get());
+            next = if me > ms { me } else { me + 1 };
+            self.take(split, ms, me, we);
+        }
+    }
+
+    /// Judges the match `[ms, me)` of a search ending at `we` and keeps it if it passes.
+    #[inline]
+    fn take(&mut self, split: Option<&ValueSplit>, ms: usize, me: usize, we: usize) {
+        let (rule, hay) = (self.rule, self.text.as_bytes());
+        let (vs, ve) = match rule.value_group {
+            Some(g) => self.value_span(split, g, ms, me),
+            None => (ms, me),
+        };
+        if ve <= vs || ve - vs > rule.spec.max_len {
+            return;
+        }
+        // Windows reach one byte past the longest possible match, so a match that runs into
+        // the end of its window is the truncated view of a longer one (which `max_len` rules
+        // out): redacting its head would leave the tail behind.
+        if me == we && we < hay.len() {
+            return;
+        }
+        if rule.spec.trigger == Trigger::Digits && extends_group(hay, ms, me) {
+            return;
+        }
+        if let Some(c) = judge(self.inner, rule, self.r, self.text, ms, vs, ve) {
+            self.out.push(c);
         }
     }
 }
@@ -601,8 +661,67 @@ pub(crate) fn resolve_overlaps(mut cands: Vec<Candidate>) -> Vec<Candidate> {
 
 #[cfg(test)]
 mod tests {
-    use super::at_spans;
+    use super::{at_spans, ceil_char, collect_windows, confirm, floor_char, snap_to_space, Scratch, Span};
     use crate::scanner::ByteSet;
+
+    /// For every rule searched anchored at its keywords ([`crate::scanner::Rule::kw_anchored`]):
+    /// on texts glued from its examples (positive and negative, with and without separators,
+    /// so that matches touch, overlap and repeat), the anchored searches at the window starts
+    /// find exactly what the unanchored search over each merged window finds.
+    #[test]
+    fn anchored_keyword_search_finds_what_the_window_search_finds() {
+        let scanner = crate::Scanner::new();
+        let inner = &scanner.inner;
+        let mut scratch = Scratch::default();
+        let mut anchored = 0;
+        let mut found = 0;
+        for (r, rule) in inner.rules.iter().enumerate().filter(|(_, r)| r.kw_anchored) {
+            anchored += 1;
+            let r = r as u32;
+            let ex: Vec<&str> =
+                rule.spec.examples.iter().chain(&rule.spec.negative_examples).map(String::as_str).collect();
+            for a in &ex {
+                for b in &ex {
+                    for sep in ["", " ", "\n", "=\"", "-"] {
+                        let text = format!("{a}{sep}{b}{sep}{a}{a}");
+                        collect_windows(inner, &mut scratch, text.as_bytes());
+                        let mut mine: Vec<(u32, usize, usize)> =
+                            scratch.windows.iter().copied().filter(|w| w.0 == r).collect();
+                        mine.sort_unstable();
+                        let (mut want, mut got) = (Vec::new(), Vec::new());
+                        let mut i = 0;
+                        while i < mine.len() {
+                            let first = i;
+                            let (_, s, mut e) = mine[i];
+                            i += 1;
+                            while i < mine.len() && mine[i].1 <= e {
+                                e = e.max(mine[i].2);
+                                i += 1;
+                            }
+                            let e = ceil_char(&text, e);
+                            let ws = floor_char(&text, snap_to_space(text.as_bytes(), s));
+                            let parts = (&mut scratch.caches, &mut scratch.slots, &mut scratch.splits);
+                            let window = Span::<std::iter::Empty<usize>>::Window(ws, e);
+                            confirm(inner, parts, r, &text, window, &mut want);
+                            let parts = (&mut scratch.caches, &mut scratch.slots, &mut scratch.splits);
+                            let starts = Span::Starts(mine[first..i].iter().map(|w| w.1), e);
+                            confirm(inner, parts, r, &text, starts, &mut got);
+                        }
+                        // A window snapped back to a space can find a match of an earlier
+                        // window again; overlap resolution drops such repeats.
+                        for v in [&mut want, &mut got] {
+                            v.sort_by_key(|c| (c.start, c.end));
+                            v.dedup();
+                        }
+                        assert_eq!(got, want, "rule {} on examples {a:?} {b:?} with {sep:?}", rule.spec.id);
+                        found += want.len();
+                    }
+                }
+            }
+        }
+        assert!(anchored > 100, "{anchored} rules searched anchored");
+        assert!(found > 1000, "{found} matches compared");
+    }
 
     proptest::proptest! {
         /// Every `@` of the window lies in a part that holds its whole whitespace-free token,

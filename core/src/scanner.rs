@@ -49,6 +49,10 @@ pub(crate) struct Rule {
     /// Every match starts with an ASCII word boundary (`(?-u:\b)`) followed by a word
     /// character: a match can only start where a word does.
     pub word_start: bool,
+    /// A keyword rule whose every match starts with one of its keywords (see
+    /// [`starts_with_keyword`]): searched anchored at each keyword occurrence, without the
+    /// unanchored search's reverse pass and prefix loop.
+    pub kw_anchored: bool,
     /// The DFAs that find the `value` group without the regex's capture search (see
     /// [`ValueSplit`]); built on first use, `None` when the regex does not split.
     split: OnceLock<Option<ValueSplit>>,
@@ -67,6 +71,7 @@ impl Rule {
             at_token: false,
             at_after: None,
             word_start: false,
+            kw_anchored: false,
             split: OnceLock::from(None),
         }
     }
@@ -676,7 +681,19 @@ fn compile_rule(spec: RuleSpec, action: Action, eager: bool) -> Result<Rule, Err
     let at_token = requires_byte(&hir, b'@') && space_first_only(&hir);
     let at_after = at_preceders(&hir);
     let word_start = starts_at_word_start(&hir);
-    Ok(Rule { spec, regex: cell, value_group, action, context, at_token, at_after, word_start, split: OnceLock::new() })
+    let kw_anchored = spec.trigger == Trigger::Keywords && starts_with_keyword(&hir, &spec.keywords);
+    Ok(Rule {
+        spec,
+        regex: cell,
+        value_group,
+        action,
+        context,
+        at_token,
+        at_after,
+        word_start,
+        kw_anchored,
+        split: OnceLock::new(),
+    })
 }
 
 /// Whether no match of `hir` holds an ASCII whitespace byte. A character class of
@@ -893,6 +910,21 @@ fn first_byte_is_word(hir: &regex_syntax::hir::Hir) -> bool {
         HirKind::Concat(v) => v.first().is_some_and(first_byte_is_word),
         _ => false,
     }
+}
+
+/// Whether every match of `hir` starts with one of `keywords` (as a prefix of the match): the
+/// regex's prefix literals, as `regex-syntax` extracts them, are finite and each begins with
+/// a keyword. Such a rule's matches start exactly at keyword occurrences, so it can be
+/// searched anchored at each occurrence instead of unanchored over the window. Look-arounds
+/// before the literal (`\b`) match nothing and are checked by the anchored search.
+fn starts_with_keyword(hir: &regex_syntax::hir::Hir, keywords: &[String]) -> bool {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    if keywords.is_empty() {
+        return false;
+    }
+    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(hir);
+    let Some(lits) = seq.literals() else { return false };
+    !lits.is_empty() && lits.iter().all(|l| keywords.iter().any(|k| l.as_bytes().starts_with(k.as_bytes())))
 }
 
 /// Visits capture groups in index order (pre-order, as the regex numbers them).

@@ -38,6 +38,25 @@ impl Windows {
         self.list.iter().map(|&(_, s, e)| e - s).sum()
     }
 
+    /// Windows and their total bytes per rule id, largest total first (which rules stage 1
+    /// sends to confirmation, and how much text).
+    pub fn per_rule(&self, scanner: &Scanner) -> Vec<(String, usize, usize)> {
+        let rules = &scanner.inner.rules;
+        let mut acc = vec![(0usize, 0usize); rules.len()];
+        for &(r, s, e) in &self.list {
+            acc[r as usize].0 += 1;
+            acc[r as usize].1 += e - s;
+        }
+        let mut out: Vec<_> = acc
+            .into_iter()
+            .enumerate()
+            .filter(|(_, (n, _))| *n > 0)
+            .map(|(r, (n, b))| (rules[r].spec.id.clone(), n, b))
+            .collect();
+        out.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+        out
+    }
+
     /// Whether some window of the rule with id `rule` holds the byte range `start..end`.
     pub fn covers(&self, scanner: &Scanner, rule: &str, start: usize, end: usize) -> bool {
         let rules = &scanner.inner.rules;
