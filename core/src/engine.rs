@@ -31,6 +31,33 @@ pub(crate) struct Scratch {
     pub(crate) windows: Vec<(u32, usize, usize)>,
     slots: Vec<Option<NonMaxUsize>>,
     splits: Vec<Option<SplitCache>>,
+    digit_memo: ScreenMemo,
+}
+
+/// Results of recent digit screens (see [`screen_memoized`]). A screen's result depends only
+/// on the byte before its start (the DFA's look-behind) and the bytes it walked until the DFA
+/// died, so a start whose previous byte and following bytes repeat an entry reports the same
+/// patterns without walking: log lines repeat their timestamps' dates, and most digit screens
+/// on logs repeat one of a few walks. Direct-mapped, [`MEMO_SLOTS`] entries.
+#[derive(Default)]
+struct ScreenMemo {
+    entries: Vec<MemoEntry>,
+}
+
+const MEMO_SLOTS: usize = 64;
+/// Longest walk remembered; longer ones (rare: the DFA dies within a value's length) are not.
+const MEMO_BYTES: usize = 24;
+
+#[derive(Clone, Copy, Default)]
+struct MemoEntry {
+    /// The bytes walked, from the start to the byte where the DFA died (`len` of them; 0: empty
+    /// slot).
+    bytes: [u8; MEMO_BYTES],
+    len: u8,
+    /// The byte before the start, or 256 at the start of the text.
+    prev: u16,
+    /// The patterns that matched a prefix of `bytes`.
+    pids: u128,
 }
 
 /// Walks a screening DFA (digit or upper-case rules) anchored at `s` and reports every
@@ -60,6 +87,87 @@ fn screen_anchored(
             }
         },
     )
+}
+
+/// [`screen_anchored`] through `memo`: the same patterns reported (each once), and the DFA walked
+/// only when no entry holds the same previous byte and walked bytes.
+#[inline]
+fn screen_memoized(
+    dfa: &regex_automata::hybrid::dfa::DFA,
+    cache: &mut regex_automata::hybrid::dfa::Cache,
+    memo: &mut ScreenMemo,
+    hay: &[u8],
+    s: usize,
+    end: usize,
+    found: &mut dyn FnMut(usize),
+) -> Result<(), ()> {
+    if dfa.pattern_len() > 128 {
+        return screen_anchored(dfa, cache, hay, s, end, found);
+    }
+    if memo.entries.is_empty() {
+        memo.entries = vec![MemoEntry::default(); MEMO_SLOTS];
+    }
+    let prev = s.checked_sub(1).map_or(256, |p| u16::from(hay[p]));
+    let mut head = [0u8; 4];
+    let n = (end - s).min(4);
+    head[..n].copy_from_slice(&hay[s..s + n]);
+    let key = u32::from_le_bytes(head) ^ (u32::from(prev) << 13);
+    let slot = (key.wrapping_mul(0x9E37_79B1) >> 26) as usize % MEMO_SLOTS;
+    let e = &memo.entries[slot];
+    let len = usize::from(e.len);
+    // The walk died after `len` bytes: the same bytes within this start's end, after the same
+    // byte, walk the same states.
+    if len > 0 && e.prev == prev && s + len <= end && hay[s..s + len] == e.bytes[..len] {
+        let mut p = e.pids;
+        while p != 0 {
+            found(p.trailing_zeros() as usize);
+            p &= p - 1;
+        }
+        return Ok(());
+    }
+    let input = Input::new(hay).span(s..end).anchored(Anchored::Yes);
+    let mut sid = dfa.start_state_forward(cache, &input).map_err(|_| ())?;
+    let mut pids = 0u128;
+    for (k, &b) in hay[s..end].iter().enumerate() {
+        sid = dfa.next_state(cache, sid, b).map_err(|_| ())?;
+        if sid.is_tagged() {
+            if sid.is_match() {
+                for i in 0..dfa.match_len(cache, sid) {
+                    pids |= 1 << dfa.match_pattern(cache, sid, i).as_usize();
+                }
+            } else if sid.is_dead() {
+                if k < MEMO_BYTES {
+                    let mut bytes = [0u8; MEMO_BYTES];
+                    bytes[..=k].copy_from_slice(&hay[s..=s + k]);
+                    memo.entries[slot] = MemoEntry { bytes, len: (k + 1) as u8, prev, pids };
+                }
+                break;
+            } else if sid.is_quit() || sid.is_unknown() {
+                return Err(());
+            }
+        }
+    }
+    if !sid.is_dead() {
+        // The walk reached its end: one more transition, on the byte after it or the end of
+        // the text (a match shows one byte late). Not remembered: it depends on `end`.
+        sid = match hay.get(end) {
+            Some(&b) => dfa.next_state(cache, sid, b),
+            None => dfa.next_eoi_state(cache, sid),
+        }
+        .map_err(|_| ())?;
+        if sid.is_match() {
+            for i in 0..dfa.match_len(cache, sid) {
+                pids |= 1 << dfa.match_pattern(cache, sid, i).as_usize();
+            }
+        } else if sid.is_quit() {
+            return Err(());
+        }
+    }
+    while pids != 0 {
+        found(pids.trailing_zeros() as usize);
+        pids &= pids - 1;
+    }
+    Ok(())
 }
 
 /// Windows of the screened upper-case rules for the trigger letter at `a`. Their matches start
@@ -203,6 +311,7 @@ pub(crate) fn collect_windows(inner: &Inner, scratch: &mut Scratch, hay: &[u8]) 
     if digit_set.is_some() || any_upper || !t.dotted.is_empty() {
         let mut cache = digit_set.map(|set| scratch.set_cache.get_or_insert_with(|| set.create_cache()));
         let mut upper_cache = upper_set.map(|set| scratch.upper_cache.get_or_insert_with(|| set.create_cache()));
+        let memo = &mut scratch.digit_memo;
         for c in DigitClusters::new(hay) {
             if any_upper && is_upper_start(hay, c.start) {
                 for &r in &t.upper {
@@ -230,7 +339,7 @@ pub(crate) fn collect_windows(inner: &Inner, scratch: &mut Scratch, hay: &[u8]) 
                         windows.push((r, s, (s + spec.max_len + 1).min(hay.len())));
                     }
                 };
-                if screen_anchored(set, cache, hay, s, end, &mut |pid| push_rule(pid, windows)).is_err() {
+                if screen_memoized(set, cache, memo, hay, s, end, &mut |pid| push_rule(pid, windows)).is_err() {
                     // The lazy DFA gave up (cache thrash or a quit byte): confirm every rule.
                     for pid in 0..t.digits.len() {
                         push_rule(pid, windows);
@@ -721,6 +830,54 @@ mod tests {
         }
         assert!(anchored > 100, "{anchored} rules searched anchored");
         assert!(found > 1000, "{found} matches compared");
+    }
+
+    /// The memoized digit screen reports the same patterns as the DFA walk at every start of
+    /// texts that repeat values and dates after different bytes, with one memo kept across
+    /// all of them (as a scanner's scratch keeps it across calls).
+    #[test]
+    fn memoized_screen_reports_what_the_walk_reports() {
+        let scanner = crate::Scanner::new();
+        let t = &scanner.inner.triggers;
+        let dfa = t.digit_set().expect("digit rules");
+        let mut cache = dfa.create_cache();
+        let mut memo = super::ScreenMemo::default();
+        let values = [
+            "2024-03-01 00:00:01",
+            "078-05-1120",
+            "4111 1111 1111 1111",
+            "+44 20 7946 0958",
+            "(555) 010-4477",
+            "DE89 3704 0044 0532 0130 00",
+            "83836228",
+            "1234567890123",
+            "12.345.678-9",
+        ];
+        let (mut hits, mut screens) = (0, 0);
+        for round in 0..3 {
+            for before in ["", "\n", " ", "=", "x", "-", "é", "ORD-", "T"] {
+                for v in values {
+                    let text = format!("{before}{v}{}", [" ", "", "0", ":", "\n"][round + 1]);
+                    let hay = text.as_bytes();
+                    for s in 0..hay.len() {
+                        if !text.is_char_boundary(s) {
+                            continue;
+                        }
+                        let end = (s + t.digit_max_len).min(hay.len());
+                        let (mut want, mut got) = (Vec::new(), Vec::new());
+                        let a = super::screen_anchored(dfa, &mut cache, hay, s, end, &mut |p| want.push(p));
+                        let b = super::screen_memoized(dfa, &mut cache, &mut memo, hay, s, end, &mut |p| got.push(p));
+                        assert_eq!(a.is_ok(), b.is_ok(), "{text:?} at {s}");
+                        want.sort_unstable();
+                        want.dedup();
+                        assert_eq!(got, want, "{text:?} at {s}");
+                        screens += 1;
+                        hits += usize::from(!want.is_empty());
+                    }
+                }
+            }
+        }
+        assert!(screens > 1000 && hits > 100, "{screens} screens, {hits} with a pattern");
     }
 
     proptest::proptest! {
