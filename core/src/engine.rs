@@ -288,11 +288,15 @@ pub(crate) fn collect_windows(inner: &Inner, scratch: &mut Scratch, hay: &[u8]) 
             return;
         }
         for &r in &kw.rules[id] {
-            if rules[r as usize].kw_anchored {
-                // Its matches start at the keyword: the window starts there too (stage 2
-                // searches anchored at each window start).
-                let spec = &rules[r as usize].spec;
-                windows.push((r, start, (start + klen + spec.max_len + 1).min(hay.len())));
+            if let Some(offs) = &rules[r as usize].kw_offsets {
+                // Its matches hold the keyword at one of these distances from their start: a
+                // window starts at each such start (stage 2 searches anchored at window starts).
+                let end = (start + klen + rules[r as usize].spec.max_len + 1).min(hay.len());
+                for &o in offs.iter() {
+                    if let Some(s) = start.checked_sub(o) {
+                        windows.push((r, s, end));
+                    }
+                }
             } else {
                 push(windows, r, start, start + klen);
             }
@@ -434,8 +438,8 @@ pub(crate) fn confirm_windows(inner: &Inner, scratch: &mut Scratch, text: &str) 
         let rule = &rules[r as usize];
         e = ceil_char(text, e);
         let parts = (&mut scratch.caches, &mut scratch.slots, &mut scratch.splits);
-        if rule.kw_anchored {
-            // Each window starts at a keyword occurrence, where a match can start.
+        if rule.kw_offsets.is_some() {
+            // Each window starts where a match can start, at a distance from a keyword.
             let starts = windows[first..i].iter().map(|w| w.1);
             confirm(inner, parts, r, text, Span::Starts(starts, e), &mut cands);
         } else {
@@ -583,7 +587,7 @@ impl Matcher<'_> {
 
     /// The matches that start at `starts` (ascending) and end by `we`, skipping starts inside
     /// an earlier match: for a rule whose matches all start at its keywords
-    /// ([`Rule::kw_anchored`]) and windows starting at every keyword occurrence, the same
+    /// ([`Rule::kw_offsets`]) and windows starting wherever a match can, the same
     /// matches as [`Matcher::search`] over the merged window, found without its unanchored
     /// forward and reverse passes.
     fn search_at(&mut self, starts: impl Iterator<Item = usize>, we: usize) {
@@ -773,7 +777,7 @@ mod tests {
     use super::{at_spans, ceil_char, collect_windows, confirm, floor_char, snap_to_space, Scratch, Span};
     use crate::scanner::ByteSet;
 
-    /// For every rule searched anchored at its keywords ([`crate::scanner::Rule::kw_anchored`]):
+    /// For every rule searched anchored at its keywords ([`crate::scanner::Rule::kw_offsets`]):
     /// on texts glued from its examples (positive and negative, with and without separators,
     /// so that matches touch, overlap and repeat), the anchored searches at the window starts
     /// find exactly what the unanchored search over each merged window finds.
@@ -784,7 +788,7 @@ mod tests {
         let mut scratch = Scratch::default();
         let mut anchored = 0;
         let mut found = 0;
-        for (r, rule) in inner.rules.iter().enumerate().filter(|(_, r)| r.kw_anchored) {
+        for (r, rule) in inner.rules.iter().enumerate().filter(|(_, r)| r.kw_offsets.is_some()) {
             anchored += 1;
             let r = r as u32;
             let ex: Vec<&str> =

@@ -49,10 +49,12 @@ pub(crate) struct Rule {
     /// Every match starts with an ASCII word boundary (`(?-u:\b)`) followed by a word
     /// character: a match can only start where a word does.
     pub word_start: bool,
-    /// A keyword rule whose every match starts with one of its keywords (see
-    /// [`starts_with_keyword`]): searched anchored at each keyword occurrence, without the
-    /// unanchored search's reverse pass and prefix loop.
-    pub kw_anchored: bool,
+    /// For a keyword rule whose every match holds one of its keywords at a fixed distance
+    /// from the match's start: those distances (see [`keyword_offsets`]; most often just 0,
+    /// the match starts with the keyword). Such a rule is searched anchored at each keyword
+    /// occurrence less each distance, without the unanchored search's reverse pass and prefix
+    /// loop.
+    pub kw_offsets: Option<Box<[usize]>>,
     /// The DFAs that find the `value` group without the regex's capture search (see
     /// [`ValueSplit`]); built on first use, `None` when the regex does not split.
     split: OnceLock<Option<ValueSplit>>,
@@ -71,7 +73,7 @@ impl Rule {
             at_token: false,
             at_after: None,
             word_start: false,
-            kw_anchored: false,
+            kw_offsets: None,
             split: OnceLock::from(None),
         }
     }
@@ -681,7 +683,13 @@ fn compile_rule(spec: RuleSpec, action: Action, eager: bool) -> Result<Rule, Err
     let at_token = requires_byte(&hir, b'@') && space_first_only(&hir);
     let at_after = at_preceders(&hir);
     let word_start = starts_at_word_start(&hir);
-    let kw_anchored = spec.trigger == Trigger::Keywords && starts_with_keyword(&hir, &spec.keywords);
+    let kw_offsets = match spec.trigger {
+        // Within `window_before`, where the unanchored search finds matches too.
+        Trigger::Keywords => keyword_offsets(&hir, &spec.keywords)
+            .filter(|offs| offs.iter().all(|&o| o <= spec.window_before))
+            .map(Vec::into_boxed_slice),
+        _ => None,
+    };
     Ok(Rule {
         spec,
         regex: cell,
@@ -691,7 +699,7 @@ fn compile_rule(spec: RuleSpec, action: Action, eager: bool) -> Result<Rule, Err
         at_token,
         at_after,
         word_start,
-        kw_anchored,
+        kw_offsets,
         split: OnceLock::new(),
     })
 }
@@ -912,62 +920,79 @@ fn first_byte_is_word(hir: &regex_syntax::hir::Hir) -> bool {
     }
 }
 
-/// Whether every match of `hir` starts with one of `keywords` (as a prefix of the match): each
-/// of the regex's leading literals (see [`leading_literals`]) begins with a keyword. Such a
-/// rule's matches start exactly at keyword occurrences, so it can be searched anchored at each
-/// occurrence instead of unanchored over the window. Look-arounds before the literal (`\b`)
-/// match nothing and are checked by the anchored search.
-fn starts_with_keyword(hir: &regex_syntax::hir::Hir, keywords: &[String]) -> bool {
-    leading_literals(hir).is_some_and(|lits| {
-        !lits.is_empty() && lits.iter().all(|l| keywords.iter().any(|k| l.starts_with(k.as_bytes())))
-    })
-}
-
-/// At most this many literals in a set (a cross product of small classes grows fast).
-const MAX_LITERALS: usize = 16;
-
-/// Literals such that every match of `hir` starts with one of them, or `None` when the regex
-/// does not start with literals (a large class, a repetition that can be empty, a
-/// case-insensitive word). Leading look-arounds are skipped; literals, small classes (`[br]`),
-/// alternations and groups are followed, concatenated item by item. Conservative, and cheap at
-/// build time: `regex-syntax`'s general prefix extractor cost ~50,000 instructions per rule.
-fn leading_literals(hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
+/// Where a keyword lies in every match of `hir`: distances from the match's start such that
+/// every match holds one of `keywords` at one of them (at most four distances). `[0]`: every
+/// match starts with a keyword (`ghp_…`); `[2]`: `sk_live_…` for the keyword `_live_`. Read
+/// from the regex: leading look-arounds are skipped, items of fixed length add their length,
+/// and a run of small literal sets (literals, classes of up to four bytes, alternations of
+/// those) is expanded to find the keyword in each of its strings. `None` when some match may
+/// hold no keyword at a fixed distance (a repetition of variable length before it, a
+/// case-insensitive word). Conservative and cheap at build time (`regex-syntax`'s general
+/// prefix extractor cost ~50,000 instructions per rule).
+fn keyword_offsets(hir: &regex_syntax::hir::Hir, keywords: &[String]) -> Option<Vec<usize>> {
     use regex_syntax::hir::HirKind;
-    match hir.kind() {
-        HirKind::Literal(_) | HirKind::Class(_) => exact_literals(hir),
-        HirKind::Capture(c) => leading_literals(&c.sub),
-        HirKind::Repetition(r) if r.min >= 1 => leading_literals(&r.sub),
+    if keywords.is_empty() {
+        return None;
+    }
+    let mut offs = match hir.kind() {
+        HirKind::Literal(_) | HirKind::Class(_) => in_literals(&exact_literals(hir)?, keywords)?,
+        HirKind::Capture(c) => keyword_offsets(&c.sub, keywords)?,
+        HirKind::Repetition(r) if r.min >= 1 => keyword_offsets(&r.sub, keywords)?,
         HirKind::Alternation(v) => {
-            let mut out = Vec::new();
+            let mut all = Vec::new();
             for h in v {
-                out.extend(leading_literals(h)?);
-                if out.len() > MAX_LITERALS {
-                    return None;
-                }
+                all.extend(keyword_offsets(h, keywords)?);
             }
-            Some(out)
+            all
         }
         HirKind::Concat(v) => {
-            let mut items = v.iter().skip_while(|h| matches!(h.kind(), HirKind::Look(_))).peekable();
-            let mut prefixes: Vec<Vec<u8>> = vec![Vec::new()];
-            while let Some(h) = items.peek() {
-                let Some(set) = exact_literals(h) else { break };
-                prefixes = cross(&prefixes, &set)?;
-                items.next();
-            }
-            match items.next() {
-                // An item that only starts with literals ends the prefixes.
-                Some(h) => match leading_literals(h) {
-                    Some(set) => cross(&prefixes, &set),
-                    None if prefixes.iter().all(|p| !p.is_empty()) => Some(prefixes),
-                    None => None,
-                },
-                None => Some(prefixes),
+            let mut at = 0;
+            let mut i = 0;
+            loop {
+                while v.get(i).is_some_and(|h| matches!(h.kind(), HirKind::Look(_))) {
+                    i += 1;
+                }
+                let h = v.get(i)?;
+                // The strings of the run of literal sets from here, if the keyword is in each.
+                let mut strings: Vec<Vec<u8>> = vec![Vec::new()];
+                for h in &v[i..] {
+                    match exact_literals(h).and_then(|set| cross(&strings, &set)) {
+                        Some(next) => strings = next,
+                        None => break,
+                    }
+                }
+                if let Some(found) = in_literals(&strings, keywords) {
+                    break found.into_iter().map(|o| at + o).collect();
+                }
+                if let Some(found) = keyword_offsets(h, keywords) {
+                    break found.into_iter().map(|o| at + o).collect();
+                }
+                // No keyword in this item: step over it if its length is fixed.
+                let props = h.properties();
+                match (props.minimum_len(), props.maximum_len()) {
+                    (Some(a), Some(b)) if a == b => at += a,
+                    _ => return None,
+                }
+                i += 1;
             }
         }
-        _ => None,
-    }
+        _ => return None,
+    };
+    offs.sort_unstable();
+    offs.dedup();
+    (offs.len() <= 4).then_some(offs)
 }
+
+/// Where the first keyword lies in each of `strings`, or `None` if one holds none.
+fn in_literals(strings: &[Vec<u8>], keywords: &[String]) -> Option<Vec<usize>> {
+    if strings.is_empty() {
+        return None;
+    }
+    strings.iter().map(|s| keywords.iter().filter_map(|k| memchr::memmem::find(s, k.as_bytes())).min()).collect()
+}
+
+/// At most this many strings in a literal set (a cross product of small classes grows fast).
+const MAX_LITERALS: usize = 16;
 
 /// The finite set of strings `hir` matches, when it is one: literals, classes of at most four
 /// ASCII bytes, alternations, groups and concatenations of those.
@@ -1113,34 +1138,40 @@ pub fn _assert_send_sync() {
 mod tests {
     use super::{requires_byte, space_first_only, starts_at_word_start, syntax_config};
 
-    fn kw_start(re: &str, keywords: &[&str]) -> bool {
+    fn kw_offsets(re: &str, keywords: &[&str]) -> Option<Vec<usize>> {
         let hir = regex_automata::util::syntax::parse_with(re, &syntax_config()).unwrap();
         let keywords: Vec<String> = keywords.iter().map(|k| k.to_string()).collect();
-        super::starts_with_keyword(&hir, &keywords)
+        super::keyword_offsets(&hir, &keywords)
     }
 
     #[test]
-    fn keyword_starts_read_from_the_regex() {
-        assert!(kw_start(r"(?-u:\b)ghp_[A-Za-z0-9]{36}(?-u:\b)", &["ghp_"]));
-        assert!(kw_start(r"(?-u:\b)(?P<value>(?:pcsk|pckey)_[A-Za-z0-9]{4})", &["pcsk_", "pckey_"]));
-        assert!(kw_start(r"hv[br]\.[A-Za-z0-9]{24}", &["hvb.", "hvr."]));
-        assert!(kw_start(r"postgres(?:ql)?://\S+", &["postgres"]));
-        assert!(kw_start(r"(?:xox[bp]|xapp)-\d+", &["xox", "xapp-"]));
-        // A keyword in the middle, a case-insensitive word, an optional or repeated lead.
-        assert!(!kw_start(r"(?:sk|rk)_live_[0-9a-zA-Z]{24}", &["_live_"]));
-        assert!(!kw_start(r"(?i)mistral[_-]?key", &["mistral", "Mistral", "MISTRAL"]));
-        assert!(!kw_start(r"x?ghp_[a-z]+", &["ghp_"]));
-        assert!(!kw_start(r"[a-z]+ghp_", &["ghp_"]));
-        assert!(!kw_start(r"gh[a-z]_x", &["ghp_"]));
-        assert!(!kw_start(r"ghp_x", &[]));
+    fn keyword_offsets_read_from_the_regex() {
+        let at = |offs: &[usize]| Some(offs.to_vec());
+        assert_eq!(kw_offsets(r"(?-u:\b)ghp_[A-Za-z0-9]{36}(?-u:\b)", &["ghp_"]), at(&[0]));
+        assert_eq!(kw_offsets(r"(?-u:\b)(?P<value>(?:pcsk|pckey)_[A-Za-z0-9]{4})", &["pcsk_", "pckey_"]), at(&[0]));
+        assert_eq!(kw_offsets(r"hv[br]\.[A-Za-z0-9]{24}", &["hvb.", "hvr."]), at(&[0]));
+        assert_eq!(kw_offsets(r"postgres(?:ql)?://\S+", &["postgres"]), at(&[0]));
+        assert_eq!(kw_offsets(r"(?:xox[bp]|xapp)-\d+", &["xox", "xapp-"]), at(&[0]));
+        // The keyword after a fixed-length lead: a literal set, a counted class.
+        assert_eq!(kw_offsets(r"(?-u:\b)(?:sk|rk)_live_[0-9a-zA-Z]{24}", &["_live_"]), at(&[2]));
+        assert_eq!(kw_offsets(r"sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}", &["T3BlbkFJ"]), at(&[23]));
+        assert_eq!(kw_offsets(r"[Tt]wilio[A-Z]+", &["wilio"]), at(&[1]));
+        assert_eq!(kw_offsets(r"(?:ab_x|abcd_y)_key", &["_x", "_y"]), at(&[2, 4]));
+        // A case-insensitive word, an optional or repeated lead of variable length.
+        assert_eq!(kw_offsets(r"(?i)mistral[_-]?key", &["mistral", "Mistral", "MISTRAL"]), None);
+        assert_eq!(kw_offsets(r"x?ghp_[a-z]+", &["ghp_"]), None);
+        assert_eq!(kw_offsets(r"[a-z]+ghp_", &["ghp_"]), None);
+        assert_eq!(kw_offsets(r"\d{8,10}:AA[a-z]+", &[":AA"]), None);
+        assert_eq!(kw_offsets(r"gh[a-z]_x", &["ghp_"]), None);
+        assert_eq!(kw_offsets(r"ghp_x", &[]), None);
     }
 
-    /// The cheap analysis never claims more than `regex-syntax`'s prefix extractor, and finds
-    /// as many anchored rules in the default packs.
+    /// Where the cheap analysis says a rule's matches start with a keyword, `regex-syntax`'s
+    /// prefix extractor agrees, and the other way round, on the default packs.
     #[test]
     fn keyword_starts_agree_with_the_prefix_extractor() {
         use regex_syntax::hir::literal::{ExtractKind, Extractor};
-        let (mut ours, mut theirs) = (0, 0);
+        let (mut at_start, mut later) = (0, 0);
         for p in crate::pack::default_packs().unwrap() {
             for r in p.rules.iter().filter(|r| r.trigger == crate::Trigger::Keywords) {
                 let hir = regex_automata::util::syntax::parse_with(&r.regex, &syntax_config()).unwrap();
@@ -1149,14 +1180,13 @@ mod tests {
                     !lits.is_empty()
                         && lits.iter().all(|l| r.keywords.iter().any(|k| l.as_bytes().starts_with(k.as_bytes())))
                 });
-                let cheap = super::starts_with_keyword(&hir, &r.keywords);
-                assert!(extracted || !cheap, "{}", r.id);
-                ours += usize::from(cheap);
-                theirs += usize::from(extracted);
+                let offs = super::keyword_offsets(&hir, &r.keywords);
+                assert_eq!(extracted, offs.as_deref() == Some(&[0][..]), "{}", r.id);
+                at_start += usize::from(extracted);
+                later += usize::from(offs.is_some_and(|o| o != [0]));
             }
         }
-        assert_eq!(ours, theirs);
-        assert!(ours > 100, "{ours}");
+        assert!(at_start > 100 && later > 5, "{at_start} rules start with a keyword, {later} hold one later");
     }
 
     fn word_start(re: &str) -> bool {
