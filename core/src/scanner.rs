@@ -743,6 +743,11 @@ impl ByteSet {
         self
     }
 
+    /// Number of bytes in the set.
+    pub(crate) fn len(&self) -> u32 {
+        self.0.iter().map(|w| w.count_ones()).sum()
+    }
+
     /// Whether `b` is in the set.
     #[inline]
     pub(crate) fn contains(&self, b: u8) -> bool {
@@ -920,117 +925,139 @@ fn first_byte_is_word(hir: &regex_syntax::hir::Hir) -> bool {
     }
 }
 
-/// Where a keyword lies in every match of `hir`: distances from the match's start such that
-/// every match holds one of `keywords` at one of them (at most four distances). `[0]`: every
-/// match starts with a keyword (`ghp_…`); `[2]`: `sk_live_…` for the keyword `_live_`. Read
-/// from the regex: leading look-arounds are skipped, items of fixed length add their length,
-/// and a run of small literal sets (literals, classes of up to four bytes, alternations of
-/// those) is expanded to find the keyword in each of its strings. `None` when some match may
-/// hold no keyword at a fixed distance (a repetition of variable length before it, a
-/// case-insensitive word). Conservative and cheap at build time (`regex-syntax`'s general
-/// prefix extractor cost ~50,000 instructions per rule).
+/// Where a keyword can lie in the leading part of a match of `hir`: distances from the
+/// match's start (at most four). `[0]`: matches start with a keyword (`ghp_…`, or `token` for
+/// the keyword `oken`… at 1); `[2]`: `sk_live_…` for the keyword `_live_`. The leading part is
+/// read from the regex as a few sequences of byte sets (see [`lead`]): literals, the ASCII
+/// bytes of classes (a case-insensitive word is a sequence of two-letter sets), optional items
+/// and alternations as separate sequences. `None` when some sequence holds no keyword, or
+/// the distances are too many or unknown (a repetition of variable length first).
+///
+/// A rule with distances is searched anchored at each keyword occurrence less each distance:
+/// it finds every match whose leading part holds a keyword where stage 1 reports it. A match
+/// without one (`ToKeN = …` for the keywords `oken` and `OKEN`) is no longer found by chance
+/// in the window of a keyword nearby.
 fn keyword_offsets(hir: &regex_syntax::hir::Hir, keywords: &[String]) -> Option<Vec<usize>> {
-    use regex_syntax::hir::HirKind;
     if keywords.is_empty() {
         return None;
     }
-    let mut offs = match hir.kind() {
-        HirKind::Literal(_) | HirKind::Class(_) => in_literals(&exact_literals(hir)?, keywords)?,
-        HirKind::Capture(c) => keyword_offsets(&c.sub, keywords)?,
-        HirKind::Repetition(r) if r.min >= 1 => keyword_offsets(&r.sub, keywords)?,
-        HirKind::Alternation(v) => {
-            let mut all = Vec::new();
-            for h in v {
-                all.extend(keyword_offsets(h, keywords)?);
-            }
-            all
-        }
-        HirKind::Concat(v) => {
-            let mut at = 0;
-            let mut i = 0;
-            loop {
-                while v.get(i).is_some_and(|h| matches!(h.kind(), HirKind::Look(_))) {
-                    i += 1;
-                }
-                let h = v.get(i)?;
-                // The strings of the run of literal sets from here, if the keyword is in each.
-                let mut strings: Vec<Vec<u8>> = vec![Vec::new()];
-                for h in &v[i..] {
-                    match exact_literals(h).and_then(|set| cross(&strings, &set)) {
-                        Some(next) => strings = next,
-                        None => break,
+    let (seqs, _) = lead(hir)?;
+    let mut offs = Vec::new();
+    for seq in &seqs {
+        // Where a keyword's every byte falls on a narrow set (a letter of either case, `[_-]`):
+        // the regex puts it there. Where every byte falls on a single byte, every match of
+        // this sequence holds it there, and that first place is enough.
+        let mut narrow = Vec::new();
+        let mut fixed = None;
+        for k in keywords.iter().map(String::as_bytes) {
+            for o in 0..(seq.len() + 1).saturating_sub(k.len()) {
+                let sets = &seq[o..o + k.len()];
+                if k.iter().zip(sets).all(|(&b, set)| set.contains(b) && set.len() <= 4) {
+                    narrow.push(o);
+                    if sets.iter().all(|set| set.len() == 1) {
+                        fixed = Some(fixed.map_or(o, |f: usize| f.min(o)));
                     }
                 }
-                if let Some(found) = in_literals(&strings, keywords) {
-                    break found.into_iter().map(|o| at + o).collect();
-                }
-                if let Some(found) = keyword_offsets(h, keywords) {
-                    break found.into_iter().map(|o| at + o).collect();
-                }
-                // No keyword in this item: step over it if its length is fixed.
-                let props = h.properties();
-                match (props.minimum_len(), props.maximum_len()) {
-                    (Some(a), Some(b)) if a == b => at += a,
-                    _ => return None,
-                }
-                i += 1;
             }
         }
-        _ => return None,
-    };
+        match fixed {
+            Some(o) => offs.push(o),
+            None if narrow.is_empty() => return None,
+            None => offs.extend(narrow),
+        }
+    }
     offs.sort_unstable();
     offs.dedup();
     (offs.len() <= 4).then_some(offs)
 }
 
-/// Where the first keyword lies in each of `strings`, or `None` if one holds none.
-fn in_literals(strings: &[Vec<u8>], keywords: &[String]) -> Option<Vec<usize>> {
-    if strings.is_empty() {
-        return None;
-    }
-    strings.iter().map(|s| keywords.iter().filter_map(|k| memchr::memmem::find(s, k.as_bytes())).min()).collect()
-}
+/// At most this many sequences (alternations and optional items multiply them).
+const MAX_SEQS: usize = 16;
+/// Sequences are followed this far (bytes) at most; keywords are shorter.
+const MAX_SEQ_LEN: usize = 128;
 
-/// At most this many strings in a literal set (a cross product of small classes grows fast).
-const MAX_LITERALS: usize = 16;
-
-/// The finite set of strings `hir` matches, when it is one: literals, classes of at most four
-/// ASCII bytes, alternations, groups and concatenations of those.
-fn exact_literals(hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
+/// The leading part of `hir`'s matches as sequences of byte sets: every match, read as ASCII
+/// (a class keeps its ASCII bytes), starts with one of the sequences, and is exactly one of
+/// them when the flag is set. `None` when a class has no ASCII byte or the sequences grow past
+/// [`MAX_SEQS`].
+fn lead(hir: &regex_syntax::hir::Hir) -> Option<(Vec<Vec<ByteSet>>, bool)> {
     use regex_syntax::hir::{Class, HirKind};
-    match hir.kind() {
-        HirKind::Literal(l) => Some(vec![l.0.to_vec()]),
-        HirKind::Class(Class::Bytes(c)) => {
-            let bytes: Vec<u8> = c.iter().flat_map(|r| r.start()..=r.end()).take(5).collect();
-            (bytes.len() <= 4 && bytes.is_ascii()).then(|| bytes.into_iter().map(|b| vec![b]).collect())
+    let byte = |b: u8| {
+        let mut set = ByteSet::default();
+        set.add_range(b, b);
+        set
+    };
+    Some(match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => (vec![Vec::new()], true),
+        HirKind::Literal(l) => (vec![l.0.iter().map(|&b| byte(b)).collect()], true),
+        HirKind::Class(c) => {
+            let mut set = ByteSet::default();
+            match c {
+                Class::Bytes(c) => {
+                    c.iter().filter(|r| r.start() < 0x80).for_each(|r| set.add_range(r.start(), r.end().min(0x7F)))
+                }
+                Class::Unicode(c) => c
+                    .iter()
+                    .filter(|r| r.start() < '\u{80}')
+                    .for_each(|r| set.add_range(r.start() as u8, r.end().min('\u{7F}') as u8)),
+            }
+            if set == ByteSet::default() {
+                return None;
+            }
+            (vec![vec![set]], true)
         }
-        HirKind::Class(Class::Unicode(c)) => {
-            let chars: Vec<char> = c.iter().flat_map(|r| r.start()..=r.end()).take(5).collect();
-            (chars.len() <= 4 && chars.iter().all(char::is_ascii))
-                .then(|| chars.into_iter().map(|ch| vec![ch as u8]).collect())
+        HirKind::Capture(c) => lead(&c.sub)?,
+        HirKind::Repetition(r) => {
+            let (sub, exact) = lead(&r.sub)?;
+            match (r.min, r.max) {
+                (0, Some(1)) => {
+                    let mut seqs = vec![Vec::new()];
+                    seqs.extend(sub);
+                    (seqs, exact)
+                }
+                (0, _) => (vec![Vec::new()], false),
+                // `[0-9a-f]{32}`: one sequence repeated, as far as sequences are followed.
+                (n, Some(m)) if n == m && exact && sub.len() == 1 => {
+                    let one = &sub[0];
+                    let times = (n as usize).min(MAX_SEQ_LEN / one.len().max(1));
+                    (vec![one.repeat(times)], times == n as usize)
+                }
+                _ => (sub, exact && r.max == Some(1)),
+            }
         }
-        HirKind::Capture(c) => exact_literals(&c.sub),
         HirKind::Alternation(v) => {
-            let mut out = Vec::new();
+            let (mut seqs, mut exact) = (Vec::new(), true);
             for h in v {
-                out.extend(exact_literals(h)?);
-                if out.len() > MAX_LITERALS {
+                let (s, e) = lead(h)?;
+                seqs.extend(s);
+                exact &= e;
+                if seqs.len() > MAX_SEQS {
                     return None;
                 }
             }
-            Some(out)
+            (seqs, exact)
         }
-        HirKind::Concat(v) => v.iter().try_fold(vec![Vec::new()], |acc, h| cross(&acc, &exact_literals(h)?)),
-        _ => None,
-    }
-}
-
-/// Every `a` followed by every `b`, or `None` past [`MAX_LITERALS`].
-fn cross(a: &[Vec<u8>], b: &[Vec<u8>]) -> Option<Vec<Vec<u8>>> {
-    if a.len() * b.len() > MAX_LITERALS {
-        return None;
-    }
-    Some(a.iter().flat_map(|x| b.iter().map(move |y| [x.as_slice(), y].concat())).collect())
+        HirKind::Concat(v) => {
+            let mut seqs: Vec<Vec<ByteSet>> = vec![Vec::new()];
+            let mut exact = true;
+            for h in v {
+                let Some((next, e)) = lead(h) else {
+                    exact = false;
+                    break;
+                };
+                if seqs.len() * next.len() > MAX_SEQS || seqs.iter().any(|s| s.len() >= MAX_SEQ_LEN) {
+                    exact = false;
+                    break;
+                }
+                seqs = seqs.iter().flat_map(|a| next.iter().map(move |b| [a.as_slice(), b].concat())).collect();
+                if !e {
+                    exact = false;
+                    break;
+                }
+            }
+            (seqs, exact)
+        }
+    })
 }
 
 /// Visits capture groups in index order (pre-order, as the regex numbers them).
@@ -1157,17 +1184,24 @@ mod tests {
         assert_eq!(kw_offsets(r"sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}", &["T3BlbkFJ"]), at(&[23]));
         assert_eq!(kw_offsets(r"[Tt]wilio[A-Z]+", &["wilio"]), at(&[1]));
         assert_eq!(kw_offsets(r"(?:ab_x|abcd_y)_key", &["_x", "_y"]), at(&[2, 4]));
-        // A case-insensitive word, an optional or repeated lead of variable length.
-        assert_eq!(kw_offsets(r"(?i)mistral[_-]?key", &["mistral", "Mistral", "MISTRAL"]), None);
-        assert_eq!(kw_offsets(r"x?ghp_[a-z]+", &["ghp_"]), None);
+        // A case-insensitive word holds its keywords where their letters fit.
+        assert_eq!(kw_offsets(r"(?i)mistral[_-]?key", &["mistral", "Mistral", "MISTRAL"]), at(&[0]));
+        assert_eq!(kw_offsets(r"(?i:token)\\?[:=]", &["oken", "OKEN"]), at(&[1]));
+        assert_eq!(kw_offsets(r"(?i:pass(?:word|wd)|_pass)\s*=", &["assword", "asswd", "_pass"]), at(&[0, 1]));
+        assert_eq!(kw_offsets(r"(?i:api[_-]?key)=", &["api_key", "apikey", "API-KEY"]), at(&[0]));
+        // An optional lead: both places. A branch without its keyword, a lead of variable
+        // length, no keyword at all: none.
+        assert_eq!(kw_offsets(r"(?:ghp_|github_)[a-z]+", &["ghp_"]), None);
+        assert_eq!(kw_offsets(r"(?i:token)", &["secret"]), None);
+        assert_eq!(kw_offsets(r"x?ghp_[a-z]+", &["ghp_"]), at(&[0, 1]));
         assert_eq!(kw_offsets(r"[a-z]+ghp_", &["ghp_"]), None);
         assert_eq!(kw_offsets(r"\d{8,10}:AA[a-z]+", &[":AA"]), None);
         assert_eq!(kw_offsets(r"gh[a-z]_x", &["ghp_"]), None);
         assert_eq!(kw_offsets(r"ghp_x", &[]), None);
     }
 
-    /// Where the cheap analysis says a rule's matches start with a keyword, `regex-syntax`'s
-    /// prefix extractor agrees, and the other way round, on the default packs.
+    /// Where `regex-syntax`'s prefix extractor says a default rule's matches start with a
+    /// keyword, the cheap analysis says so too.
     #[test]
     fn keyword_starts_agree_with_the_prefix_extractor() {
         use regex_syntax::hir::literal::{ExtractKind, Extractor};
@@ -1181,8 +1215,10 @@ mod tests {
                         && lits.iter().all(|l| r.keywords.iter().any(|k| l.as_bytes().starts_with(k.as_bytes())))
                 });
                 let offs = super::keyword_offsets(&hir, &r.keywords);
-                assert_eq!(extracted, offs.as_deref() == Some(&[0][..]), "{}", r.id);
-                at_start += usize::from(extracted);
+                if extracted {
+                    assert_eq!(offs.as_deref(), Some(&[0][..]), "{}", r.id);
+                }
+                at_start += usize::from(offs.as_deref() == Some(&[0][..]));
                 later += usize::from(offs.is_some_and(|o| o != [0]));
             }
         }

@@ -237,3 +237,22 @@ fn findings_do_not_change_once_value_groups_are_split() {
     }
     assert_eq!(s.redact(text), Scanner::new().redact(text));
 }
+
+/// Generic assignments are searched anchored where their keyword sits in the key name
+/// (`token` for the keywords `oken` and `OKEN`): found in every usual spelling and position;
+/// a key name in a case no keyword covers triggers nothing, as it never did on its own.
+#[test]
+fn generic_assignments_found_where_their_keyword_sits() {
+    let s = Scanner::new();
+    for (text, want) in [
+        ("api_token = \"q8Jz2LmP0vXw\"", "api_token = \"[TOKEN]\""),
+        ("TOKEN: 'q8Jz2LmP0vXw'", "TOKEN: '[TOKEN]'"),
+        ("x=1; access_token=\"q8Jz2LmP0vXw\" y", "x=1; access_token=\"[TOKEN]\" y"),
+        ("client_secret=\"9fK2mQ7xLp3Z\"", "client_secret=\"[SECRET]\""),
+        ("password: \"Tr0ub4dor&3x\"", "password: \"[PASSWORD]\""),
+        ("DB_PASS=\"Tr0ub4dor&3x\"", "DB_PASS=\"[PASSWORD]\""),
+        ("ToKeN = \"q8Jz2LmP0vXw\"", "ToKeN = \"q8Jz2LmP0vXw\""),
+    ] {
+        assert_eq!(s.redact(text), want);
+    }
+}
