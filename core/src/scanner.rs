@@ -731,8 +731,15 @@ pub(crate) struct ByteSet([u64; 4]);
 impl ByteSet {
     /// Adds the bytes `lo..=hi`.
     pub(crate) fn add_range(&mut self, lo: u8, hi: u8) {
-        for b in lo..=hi {
-            self.0[usize::from(b >> 6)] |= 1 << (b & 63);
+        // One mask per 64-byte word the range touches.
+        for (w, word) in self.0.iter_mut().enumerate() {
+            let (first, last) = (w as u32 * 64, w as u32 * 64 + 63);
+            let (a, b) = (u32::from(lo).max(first), u32::from(hi).min(last));
+            if a <= b {
+                let bits = b - a + 1;
+                let mask = if bits == 64 { u64::MAX } else { ((1u64 << bits) - 1) << (a - first) };
+                *word |= mask;
+            }
         }
     }
 
@@ -1164,6 +1171,17 @@ pub fn _assert_send_sync() {
 #[cfg(test)]
 mod tests {
     use super::{requires_byte, space_first_only, starts_at_word_start, syntax_config};
+
+    proptest::proptest! {
+        /// A range added word by word holds exactly the bytes `lo..=hi`.
+        #[test]
+        fn byte_set_ranges(lo in 0u8..=255, hi in 0u8..=255, probe in 0u8..=255) {
+            let mut set = super::ByteSet::default();
+            set.add_range(lo, hi);
+            proptest::prop_assert_eq!(set.contains(probe), lo <= probe && probe <= hi);
+            proptest::prop_assert_eq!(set.len(), if lo <= hi { u32::from(hi - lo) + 1 } else { 0 });
+        }
+    }
 
     fn kw_offsets(re: &str, keywords: &[&str]) -> Option<Vec<usize>> {
         let hir = regex_automata::util::syntax::parse_with(re, &syntax_config()).unwrap();
