@@ -44,10 +44,6 @@ pub fn shannon_entropy(s: &str) -> f32 {
     h
 }
 
-fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
-    needle.is_empty() || hay.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
-}
-
 /// Whether `value` looks like a documentation placeholder rather than a real secret:
 /// `xxxx`, `EXAMPLE`, `changeme`, `<your-key>`, `${VAR}`, all-zero or one repeated character.
 pub fn is_placeholder(value: &str) -> bool {
@@ -55,31 +51,7 @@ pub fn is_placeholder(value: &str) -> bool {
     if b.is_empty() {
         return true;
     }
-    const WORDS: [&[u8]; 16] = [
-        b"example",
-        b"xxxx",
-        b"changeme",
-        b"change_me",
-        b"change-me",
-        b"your_",
-        b"your-",
-        b"yourkey",
-        b"placeholder",
-        b"dummy",
-        b"redacted",
-        b"****",
-        b"....",
-        b"replace",
-        b"insert",
-        b"<your",
-    ];
-    let mut lower = [0u8; 256];
-    let n = b.len().min(lower.len());
-    for (d, s) in lower.iter_mut().zip(&b[..n]) {
-        *d = s.to_ascii_lowercase();
-    }
-    let lower = &lower[..n];
-    if has_placeholder_word(lower, &WORDS) || (b.len() > n && WORDS.iter().any(|w| contains_ci(b, w))) {
+    if has_placeholder_word(b) {
         return true;
     }
     const EXACT: [&str; 14] = [
@@ -98,7 +70,7 @@ pub fn is_placeholder(value: &str) -> bool {
         "apikey",
         "value",
     ];
-    if EXACT.iter().any(|w| value.eq_ignore_ascii_case(w)) {
+    if b.len() <= 9 && EXACT.iter().any(|w| value.eq_ignore_ascii_case(w)) {
         return true;
     }
     let first = b[0];
@@ -121,14 +93,55 @@ pub fn is_placeholder(value: &str) -> bool {
     false
 }
 
-/// Whether one of `words` occurs in `lower`: one walk over the value, comparing a word only
-/// where its first byte is (sixteen `memmem` searches per value cost more than the regex).
-fn has_placeholder_word(lower: &[u8], words: &[&[u8]]) -> bool {
-    let mut firsts = [false; 256];
-    for w in words {
-        firsts[usize::from(w[0])] = true;
+/// Words that mark a placeholder wherever they occur in a value, any ASCII case.
+const PLACEHOLDER_WORDS: [&[u8]; 16] = [
+    b"example",
+    b"xxxx",
+    b"changeme",
+    b"change_me",
+    b"change-me",
+    b"your_",
+    b"your-",
+    b"yourkey",
+    b"placeholder",
+    b"dummy",
+    b"redacted",
+    b"****",
+    b"....",
+    b"replace",
+    b"insert",
+    b"<your",
+];
+
+/// For each byte, the words of [`PLACEHOLDER_WORDS`] that start with it in either case (bit i
+/// for word i).
+const PLACEHOLDER_FIRSTS: [u16; 256] = {
+    let mut t = [0u16; 256];
+    let mut i = 0;
+    while i < PLACEHOLDER_WORDS.len() {
+        let c = PLACEHOLDER_WORDS[i][0];
+        t[c as usize] |= 1 << i;
+        t[c.to_ascii_uppercase() as usize] |= 1 << i;
+        i += 1;
     }
-    lower.iter().enumerate().any(|(i, &c)| firsts[usize::from(c)] && words.iter().any(|w| lower[i..].starts_with(w)))
+    t
+};
+
+/// Whether one of [`PLACEHOLDER_WORDS`] occurs in `b` (ASCII case ignored): one walk over the
+/// value, comparing only the words that start with the byte at hand (sixteen `memmem`
+/// searches per value cost more than the regex).
+fn has_placeholder_word(b: &[u8]) -> bool {
+    b.iter().enumerate().any(|(i, &c)| {
+        let mut m = PLACEHOLDER_FIRSTS[usize::from(c)];
+        while m != 0 {
+            let w = PLACEHOLDER_WORDS[m.trailing_zeros() as usize];
+            if b.len() - i >= w.len() && b[i..i + w.len()].eq_ignore_ascii_case(w) {
+                return true;
+            }
+            m &= m - 1;
+        }
+        false
+    })
 }
 
 /// Whether `value` is one of the replacements scrubline itself writes: a label `[EMAIL]`, a
@@ -246,6 +259,22 @@ pub(crate) fn has_context(hay: &str, words: &ContextWords) -> bool {
 mod tests {
     use super::*;
 
+    fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
+        needle.is_empty() || hay.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
+    }
+
+    proptest::proptest! {
+        /// The one-walk word search finds a placeholder word exactly where a case-insensitive
+        /// search for each word does, in values of any length (past 256 bytes too).
+        #[test]
+        fn placeholder_words_found_like_a_search_for_each(
+            v in "([a-zA-Z*.<_-]|xX|EXAM|ple|chAnge|me|your|key|dummy|REDACT|ed|insert|replace|é){0,300}"
+        ) {
+            let want = PLACEHOLDER_WORDS.iter().any(|w| contains_ci(v.as_bytes(), w));
+            proptest::prop_assert_eq!(has_placeholder_word(v.as_bytes()), want);
+        }
+    }
+
     #[test]
     fn entropy() {
         assert_eq!(shannon_entropy("aaaa"), 0.0);
@@ -279,12 +308,11 @@ mod tests {
             proptest::prop_assert!(got.to_bits() == want.to_bits() || s.is_empty());
         }
 
-        /// The one-walk word search agrees with a search per word.
+        /// The one-walk word search agrees with a search per word, lower case only.
         #[test]
         fn placeholder_words_match_per_word_search(s in "[a-z_<*.\\-]{0,40}") {
-            let words: [&[u8]; 4] = [b"example", b"your_", b"<your", b"****"];
-            let want = words.iter().any(|w| memchr::memmem::find(s.as_bytes(), w).is_some());
-            proptest::prop_assert_eq!(has_placeholder_word(s.as_bytes(), &words), want);
+            let want = PLACEHOLDER_WORDS.iter().any(|w| memchr::memmem::find(s.as_bytes(), w).is_some());
+            proptest::prop_assert_eq!(has_placeholder_word(s.as_bytes()), want);
         }
     }
 
