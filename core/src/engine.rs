@@ -438,11 +438,16 @@ pub(crate) fn confirm_windows(inner: &Inner, scratch: &mut Scratch, text: &str) 
         let rule = &rules[r as usize];
         e = ceil_char(text, e);
         let parts = (&mut scratch.caches, &mut scratch.slots, &mut scratch.splits);
-        if rule.kw_offsets.is_some() || rule.spec.trigger == Trigger::Digits {
+        let screened = match rule.spec.trigger {
+            Trigger::Digits => true,
+            Trigger::Upper => rule.word_start,
+            _ => false,
+        };
+        if rule.kw_offsets.is_some() || screened {
             // Each window starts where a match can start: at a distance from a keyword, or
-            // where the digit screen found the rule's regex matching.
+            // where the digit or upper-case screen found the rule's regex matching.
             let starts = windows[first..i].iter().map(|w| w.1);
-            let glued = rule.spec.trigger == Trigger::Digits;
+            let glued = screened;
             confirm(inner, parts, r, text, Span::Starts { starts, end: e, glued }, &mut cands);
         } else {
             s = floor_char(text, snap_to_space(hay, s));
@@ -595,7 +600,7 @@ impl Matcher<'_> {
     /// matches as [`Matcher::search`] over the merged window, found without its unanchored
     /// forward and reverse passes.
     ///
-    /// With `glued` (digit rules): the screen tries no start after a `-`, `.` or `/` inside a
+    /// With `glued` (screened rules): the screen tries no start after a `-`, `.` or `/` inside a
     /// digit cluster, but the window search went on after a match and found a value glued to
     /// it (`5018…3673-6304-9876-…`); so a match followed by one of those and a digit is
     /// followed by the window search, from its end. (After a space the screen looks itself,
@@ -791,7 +796,7 @@ mod tests {
     use crate::scanner::ByteSet;
 
     /// For every rule searched anchored at its window starts (keyword rules with
-    /// [`crate::scanner::Rule::kw_offsets`], digit rules at their screened starts):
+    /// [`crate::scanner::Rule::kw_offsets`], digit and upper-case rules at their screened starts):
     /// on texts glued from its examples (positive and negative, with and without separators,
     /// so that matches touch, overlap and repeat), the anchored searches at the window starts
     /// find exactly what the unanchored search over each merged window finds. For digit rules,
@@ -805,10 +810,13 @@ mod tests {
         let mut scratch = Scratch::default();
         let mut anchored = 0;
         let mut found = 0;
-        let is_anchored =
-            |r: &&crate::scanner::Rule| r.kw_offsets.is_some() || r.spec.trigger == crate::Trigger::Digits;
-        for (r, rule) in inner.rules.iter().enumerate().filter(|(_, r)| is_anchored(r)) {
-            let digits = rule.spec.trigger == crate::Trigger::Digits;
+        let screened = |r: &crate::scanner::Rule| match r.spec.trigger {
+            crate::Trigger::Digits => true,
+            crate::Trigger::Upper => r.word_start,
+            _ => false,
+        };
+        for (r, rule) in inner.rules.iter().enumerate().filter(|(_, r)| r.kw_offsets.is_some() || screened(r)) {
+            let digits = screened(rule);
             anchored += 1;
             let r = r as u32;
             let ex: Vec<&str> =
