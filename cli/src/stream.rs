@@ -204,6 +204,24 @@ impl<R: Read> Segmenter<R> {
         &self.buf[self.start..end]
     }
 
+    /// Hands out `self.buf[..end]` (the segment `next` just returned) as a buffer of its own,
+    /// without copying it: the segmenter goes on in `fresh` (a buffer given back by a worker,
+    /// or a new one), into which only the bytes after the segment are copied. The segment's
+    /// bytes are the returned buffer's first `end` bytes.
+    fn take(&mut self, end: usize, mut fresh: Vec<u8>) -> Vec<u8> {
+        debug_assert_eq!(self.start, 0, "next() moves unprocessed input to the front");
+        // Buffers keep their length (zeroed once), as `buf` does, so reads do not re-zero.
+        let need = self.buf.len().max(self.len - end + READ_SIZE);
+        if fresh.len() < need {
+            fresh.resize(need, 0);
+        }
+        fresh[..self.len - end].copy_from_slice(&self.buf[end..self.len]);
+        self.consume(end);
+        self.len -= end;
+        self.start = 0;
+        std::mem::replace(&mut self.buf, fresh)
+    }
+
     /// Marks `self.buf[self.start..end]` processed.
     fn consume(&mut self, end: usize) {
         let b = &self.buf[self.start..end];
@@ -230,7 +248,9 @@ pub fn run<R: Read, S: Sink>(scanner: &Scanner, input: R, sink: &mut S) -> io::R
 
 /// A segment for a worker, and what it gives back.
 struct Job<L> {
+    /// The segment is `bytes[..len]` (the buffer keeps its full length for reuse).
     bytes: Vec<u8>,
+    len: usize,
     offset: u64,
     line: u64,
     local: L,
@@ -269,7 +289,7 @@ pub fn run_par<R: Read, S: ParSink>(scanner: &Scanner, input: R, sink: &mut S) -
                 if job.report {
                     crate::report::begin_part(scanner);
                 }
-                let result = process(scanner, &job.bytes, job.offset, job.line, &mut job.local);
+                let result = process(scanner, &job.bytes[..job.len], job.offset, job.line, &mut job.local);
                 let report = crate::report::end_part();
                 let _ = job.done.send(Done { bytes: job.bytes, local: job.local, report, result });
             });
@@ -315,13 +335,15 @@ fn feed<R: Read, S: ParSink>(
             let (offset, line) = (seg.offset, seg.line);
             match kind {
                 Seg::Lines => {
-                    let (mut bytes, local) = spare.pop().unwrap_or_else(|| (Vec::new(), sink.local()));
-                    bytes.clear();
-                    bytes.extend_from_slice(seg.bytes(end));
+                    // The segment's buffer itself goes to the worker (no copy on this thread,
+                    // which all workers wait on); the segmenter goes on in a spare one.
+                    let (fresh, local) = spare.pop().unwrap_or_else(|| (Vec::new(), sink.local()));
+                    let bytes = seg.take(end, fresh);
                     let (done, rx) = mpsc::channel();
-                    jobs.send(Job { bytes, offset, line, local, report, done })
+                    jobs.send(Job { bytes, len: end, offset, line, local, report, done })
                         .map_err(|_| io::Error::other("worker threads stopped"))?;
                     pending.push_back(rx);
+                    continue;
                 }
                 Seg::Piece(last) => {
                     // Rare: an over-long line is carried across its pieces on this thread,
