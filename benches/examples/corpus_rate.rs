@@ -22,17 +22,7 @@ fn main() {
                 std::process::exit(2);
             }
         };
-        let mut segs = Vec::new();
-        let mut rest = text.as_str();
-        while !rest.is_empty() {
-            let cut = if rest.len() <= 256 << 10 {
-                rest.len()
-            } else {
-                rest.as_bytes()[..256 << 10].iter().rposition(|&b| b == b'\n').map_or(rest.len(), |p| p + 1)
-            };
-            segs.push(&rest[..cut]);
-            rest = &rest[cut..];
-        }
+        let segs = scrubline_benches::segments(&text, 256 << 10);
         let mut out = String::new();
         let mut best = f64::MAX;
         let mut first = 0.0;

@@ -10,21 +10,6 @@ use std::time::Instant;
 
 use scrubline::stages;
 
-fn segments(text: &str) -> Vec<&str> {
-    let mut segs = Vec::new();
-    let mut rest = text;
-    while !rest.is_empty() {
-        let cut = if rest.len() <= 256 << 10 {
-            rest.len()
-        } else {
-            rest.as_bytes()[..256 << 10].iter().rposition(|&b| b == b'\n').map_or(rest.len(), |p| p + 1)
-        };
-        segs.push(&rest[..cut]);
-        rest = &rest[cut..];
-    }
-    segs
-}
-
 fn best(passes: usize, mut f: impl FnMut() -> usize) -> (f64, usize) {
     let mut best = f64::MAX;
     let mut n = f();
@@ -53,7 +38,7 @@ fn main() {
                 std::process::exit(2);
             }
         };
-        let segs = segments(&text);
+        let segs = scrubline_benches::segments(&text, 256 << 10);
         let windows: Vec<_> = segs.iter().map(|s| stages::trigger_scan(&scanner, s)).collect();
         let confirmed: Vec<_> = segs.iter().zip(&windows).map(|(s, w)| stages::confirm(&scanner, s, w)).collect();
         let (t1, nw) = best(passes, || segs.iter().map(|s| stages::trigger_scan(&scanner, s).len()).sum());

@@ -238,3 +238,20 @@ pub fn prompt_2k(clean: bool) -> String {
     }
     s
 }
+
+/// `text` cut into segments of whole lines of about `size` bytes, as the CLI reads a file (a
+/// line longer than `size` is one segment).
+pub fn segments(text: &str, size: usize) -> Vec<&str> {
+    let mut segs = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let cut = if rest.len() <= size {
+            rest.len()
+        } else {
+            rest.as_bytes()[..size].iter().rposition(|&b| b == b'\n').map_or(rest.len(), |p| p + 1)
+        };
+        segs.push(&rest[..cut]);
+        rest = &rest[cut..];
+    }
+    segs
+}

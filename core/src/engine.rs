@@ -595,10 +595,10 @@ impl Matcher<'_> {
     }
 
     /// The matches that start at `starts` (ascending) and end by `we`, skipping starts inside
-    /// an earlier match: for a rule whose matches all start at its keywords
-    /// ([`Rule::kw_offsets`]) and windows starting wherever a match can, the same
-    /// matches as [`Matcher::search`] over the merged window, found without its unanchored
-    /// forward and reverse passes.
+    /// an earlier match. For a rule whose matches can start only at its window starts (a
+    /// keyword at a fixed place, [`Rule::kw_offsets`]; a screened digit or upper-case rule at
+    /// the starts its screen matched), these are the matches [`Matcher::search`] finds over
+    /// the merged window, without its unanchored forward and reverse passes.
     ///
     /// With `glued` (screened rules): the screen tries no start after a `-`, `.` or `/` inside a
     /// digit cluster, but the window search went on after a match and found a value glued to
@@ -816,7 +816,7 @@ mod tests {
             _ => false,
         };
         for (r, rule) in inner.rules.iter().enumerate().filter(|(_, r)| r.kw_offsets.is_some() || screened(r)) {
-            let digits = screened(rule);
+            let by_screen = screened(rule);
             anchored += 1;
             let r = r as u32;
             let ex: Vec<&str> =
@@ -841,16 +841,16 @@ mod tests {
                                 i += 1;
                             }
                             let e = ceil_char(&text, e);
-                            // A digit rule's window search started where a space before it
+                            // A screened rule's window search started where a space before it
                             // was, or at the text's start: values start where the screen looks,
                             // so the reference starts at the group's first start.
-                            let ws = if digits { s } else { floor_char(&text, snap_to_space(text.as_bytes(), s)) };
+                            let ws = if by_screen { s } else { floor_char(&text, snap_to_space(text.as_bytes(), s)) };
                             let parts = (&mut scratch.caches, &mut scratch.slots, &mut scratch.splits);
                             let window = Span::<std::iter::Empty<usize>>::Window(ws, e);
                             confirm(inner, parts, r, &text, window, &mut want);
                             let parts = (&mut scratch.caches, &mut scratch.slots, &mut scratch.splits);
                             let starts =
-                                Span::Starts { starts: mine[first..i].iter().map(|w| w.1), end: e, glued: digits };
+                                Span::Starts { starts: mine[first..i].iter().map(|w| w.1), end: e, glued: by_screen };
                             confirm(inner, parts, r, &text, starts, &mut got);
                         }
                         // A window snapped back to a space can find a match of an earlier
@@ -859,7 +859,7 @@ mod tests {
                             v.sort_by_key(|c| (c.start, c.end));
                             v.dedup();
                         }
-                        if digits {
+                        if by_screen {
                             // Glued after a match that was found: searched on (see `search_at`).
                             let glued = |c: &super::Candidate| {
                                 c.start >= 1
