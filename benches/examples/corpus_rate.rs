@@ -7,21 +7,9 @@
 use std::time::Instant;
 
 fn main() {
-    let scanner = match scrubline::Scanner::builder().compile_eagerly(true).build() {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("{e}");
-            std::process::exit(2);
-        }
-    };
+    let scanner = scrubline_benches::eager_scanner();
     for path in std::env::args().skip(1) {
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) => {
-                eprintln!("{path}: {e}");
-                std::process::exit(2);
-            }
-        };
+        let text = scrubline_benches::read_corpus(&path);
         let segs = scrubline_benches::segments(&text, 256 << 10);
         let mut out = String::new();
         let mut best = f64::MAX;

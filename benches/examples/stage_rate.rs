@@ -22,22 +22,10 @@ fn best(passes: usize, mut f: impl FnMut() -> usize) -> (f64, usize) {
 }
 
 fn main() {
-    let scanner = match scrubline::Scanner::builder().compile_eagerly(true).build() {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("{e}");
-            std::process::exit(2);
-        }
-    };
+    let scanner = scrubline_benches::eager_scanner();
     let passes = std::env::var("PASSES").ok().and_then(|p| p.parse().ok()).unwrap_or(5);
     for path in std::env::args().skip(1) {
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) => {
-                eprintln!("{path}: {e}");
-                std::process::exit(2);
-            }
-        };
+        let text = scrubline_benches::read_corpus(&path);
         let segs = scrubline_benches::segments(&text, 256 << 10);
         let windows: Vec<_> = segs.iter().map(|s| stages::trigger_scan(&scanner, s)).collect();
         let confirmed: Vec<_> = segs.iter().zip(&windows).map(|(s, w)| stages::confirm(&scanner, s, w)).collect();

@@ -255,3 +255,20 @@ pub fn segments(text: &str, size: usize) -> Vec<&str> {
     }
     segs
 }
+
+/// The scanner the CLI builds (default packs, every regex compiled up front), for the
+/// examples; exits with the error otherwise.
+pub fn eager_scanner() -> scrubline::Scanner {
+    scrubline::Scanner::builder().compile_eagerly(true).build().unwrap_or_else(|e| {
+        eprintln!("{e}");
+        std::process::exit(2)
+    })
+}
+
+/// The text of the corpus file at `path`, for the examples; exits with the error otherwise.
+pub fn read_corpus(path: &str) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| {
+        eprintln!("{path}: {e}");
+        std::process::exit(2)
+    })
+}
