@@ -189,11 +189,11 @@ pub fn generate(kind: Kind, size: usize, every: usize, seed: u64) -> Corpus {
     while text.len() < size {
         i += 1;
         let ts = format!("2026-11-02T09:{:02}:{:02}.{:03}Z", r.below(60), r.below(60), r.below(1000));
-        let body = if i % every == 0 {
+        let body = if i.is_multiple_of(every) {
             planted_n += 1;
             let (k, v) = planted(&mut r);
             format!("{}{v}", lead(k))
-        } else if i % 7 == 0 {
+        } else if i.is_multiple_of(7) {
             decoy(&mut r)
         } else {
             format!("request completed status=200 bytes={} in {} ms", r.below(90000), r.below(900))

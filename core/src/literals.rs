@@ -9,6 +9,12 @@
 //! compared in full: in English prose, `line` no longer verifies because of `lin_`, nor `here`
 //! because of `heroku` (measured on the prompts corpus: 2.6% of positions verified with three
 //! bytes). One pass, no allocation, every overlapping occurrence reported in order of position.
+//!
+//! Where the CPU has AVX-512 VBMI, a bucketed pre-filter ([`Sieve`]) replaces the gather: it
+//! tests 64 positions with a few 128-entry byte-table lookups and hands the ~1% that pass to
+//! the filter above. Measured on the 16 MiB bench corpora (warm passes, AMD EPYC Zen 4): the
+//! trigger scan went from 702 to 1,665 MB/s on prompts, and whole redaction from 667 to 790 MB/s
+//! on prompts, 543 to 789 on Python source, 231 to 321 on logs and 197 to 252 on code.
 
 /// Filter size: 32 KiB of bytes fits the L1 cache; ~230 keywords set ~0.7% of entries.
 const FILTER_BITS: u32 = 15;
@@ -28,6 +34,8 @@ pub(crate) struct Literals {
     /// against one short contiguous run of these.
     entries: Vec<Entry>,
     keywords: Vec<Box<[u8]>>,
+    /// The tables of the AVX-512 VBMI pre-filter (built everywhere; used where the CPU has it).
+    sieve: Sieve,
 }
 
 /// A keyword's first (up to) eight bytes, little-endian, the mask of those bytes, and its id.
@@ -104,7 +112,8 @@ impl Literals {
                 (start, entries.len() as u32)
             })
             .collect();
-        Literals { filter, bucket_of, buckets, entries, keywords: kws }
+        let sieve = Sieve::new(&kws);
+        Literals { filter, bucket_of, buckets, entries, keywords: kws, sieve }
     }
 
     /// Length of keyword `id`.
@@ -121,10 +130,25 @@ impl Literals {
         }
         let mut from = 0;
         #[cfg(target_arch = "x86_64")]
-        if avx2::available() {
+        if avx512::available() {
+            // The sieve passes a superset of the filter's positions: test those with the filter.
+            from = avx512::scan(&self.sieve, hay, &mut |i| self.check(hay, i, &mut f));
+        } else if avx2::available() {
             from = avx2::scan(self, hay, &mut |i| self.verify(hay, i, &mut f));
         }
         self.for_each_from(hay, from, f);
+    }
+
+    /// The filter test at one position (at least three bytes before the end), then [`verify`].
+    ///
+    /// [`verify`]: Literals::verify
+    #[inline]
+    fn check(&self, hay: &[u8], i: usize, f: &mut impl FnMut(usize, usize)) {
+        let e = self.filter[hash(key3(hay[i], hay[i + 1], hay[i + 2]))];
+        let need = hay.get(i + 3).map_or(0xFF, |&b| class_bit(b));
+        if e & need != 0 {
+            self.verify(hay, i, f);
+        }
     }
 
     /// The portable search, from position `start` on.
@@ -159,11 +183,7 @@ impl Literals {
             i += 5;
         }
         while i + 3 <= hay.len() {
-            let e = filter[hash(key3(hay[i], hay[i + 1], hay[i + 2]))];
-            let need = hay.get(i + 3).map_or(0xFF, |&b| class_bit(b));
-            if e & need != 0 {
-                self.verify(hay, i, &mut f);
-            }
+            self.check(hay, i, &mut f);
             i += 1;
         }
     }
@@ -183,6 +203,102 @@ impl Literals {
                 f(i, e.id as usize);
             }
         }
+    }
+}
+
+/// Features of a position that the sieve looks up: the bytes at offsets 0 to 3, then the
+/// pairs (0, 1), (1, 2) and (2, 3) hashed to seven bits.
+const FEATURES: usize = 7;
+/// How many bytes from the position each feature reads (a keyword shorter than that passes
+/// the feature with any value).
+const FEATURE_SPAN: [usize; FEATURES] = [1, 2, 3, 4, 2, 3, 4];
+/// Keyword groups of the sieve: one bit of the two bytes each table entry holds.
+const GROUPS: usize = 16;
+
+/// The pre-filter of the AVX-512 VBMI kernel, a Teddy-style bucketed filter on exact bytes.
+///
+/// Keywords fall into 16 groups, sorted so that a group shares length and lead bytes. Each
+/// feature of a position (a byte, or a pair of neighbouring bytes hashed to seven bits) is
+/// looked up in a 128-entry table that says which groups have a keyword with that value
+/// there; a position passes where some group passes every feature. A 128-entry byte table is
+/// one `vpermi2b`, which looks up 64 positions at once, so the sieve costs a few instructions
+/// per 64 bytes instead of a gather per 8. Bytes are looked up by their low seven bits, so a
+/// non-ASCII byte passes wherever its ASCII twin would: the sieve passes a superset of the
+/// keyword positions, and [`Literals::check`] decides. Sorted this way, 428 keywords pass
+/// 0.8-1.1% of the positions of prose, code and logs (their three-byte prefixes alone occur at
+/// 1.3-1.6%).
+#[derive(Clone)]
+struct Sieve {
+    /// The pair hash's byte permutation `PERM`, then for each feature the table of groups 0-7
+    /// and that of groups 8-15.
+    tables: Box<[[u8; 128]; 1 + 2 * FEATURES]>,
+}
+
+impl Sieve {
+    fn new(keywords: &[Box<[u8]>]) -> Sieve {
+        let mut tables = Box::new([[0u8; 128]; 1 + 2 * FEATURES]);
+        tables[0] = Sieve::permutation();
+        let perm = tables[0];
+        let mut order: Vec<usize> = (0..keywords.len()).collect();
+        // Group keywords of one length (up to four) and the same second to fourth bytes: the
+        // features of a group then take few values each.
+        let key = |k: &[u8]| {
+            let n = k.len().min(4);
+            let mut lead = k[1.min(n)..n].to_vec();
+            lead.extend_from_slice(&k[..1.min(n)]);
+            (n, lead)
+        };
+        order.sort_by_key(|&i| key(&keywords[i]));
+        for (rank, &i) in order.iter().enumerate() {
+            let k = &keywords[i];
+            let group = rank * GROUPS / order.len();
+            let (half, bit) = (group / 8, 1u8 << (group % 8));
+            for (f, &span) in FEATURE_SPAN.iter().enumerate() {
+                let table = &mut tables[1 + 2 * f + half];
+                if k.len() < span {
+                    table.iter_mut().for_each(|e| *e |= bit);
+                } else {
+                    table[usize::from(Sieve::feature(&perm, k, f))] |= bit;
+                }
+            }
+        }
+        Sieve { tables }
+    }
+
+    /// A fixed permutation of 0..128 (a seeded shuffle), which spreads pairs of ASCII bytes
+    /// over the seven-bit hash.
+    fn permutation() -> [u8; 128] {
+        let mut p: [u8; 128] = std::array::from_fn(|i| i as u8);
+        let mut r: u64 = 0x9E37_79B9_7F4A_7C15;
+        for i in (1..128).rev() {
+            r ^= r << 13;
+            r ^= r >> 7;
+            r ^= r << 17;
+            p.swap(i, (r % (i as u64 + 1)) as usize);
+        }
+        p
+    }
+
+    /// Feature `f` of the bytes `w` (at least `FEATURE_SPAN[f]` of them), as the kernel
+    /// computes it: seven bits.
+    fn feature(perm: &[u8; 128], w: &[u8], f: usize) -> u8 {
+        let pair = |a: u8, b: u8| (a ^ perm[usize::from(b & 127)]) & 127;
+        match f {
+            0..=3 => w[f] & 127,
+            _ => pair(w[f - 4], w[f - 3]),
+        }
+    }
+
+    /// Whether the position at the start of `w` (at least four bytes) passes: the portable
+    /// form of the kernel's test, for tests.
+    #[cfg(test)]
+    fn passes(&self, w: &[u8]) -> bool {
+        let perm = &self.tables[0];
+        let groups = |half: usize| {
+            (0..FEATURES)
+                .fold(0xFFu8, |acc, f| acc & self.tables[1 + 2 * f + half][usize::from(Sieve::feature(perm, w, f))])
+        };
+        groups(0) | groups(1) != 0
     }
 }
 
@@ -282,6 +398,80 @@ mod tests {
             assert_eq!(got, vec![(pad, 2)]);
         }
     }
+
+    #[test]
+    fn sieve_passes_every_keyword_position() {
+        // Keywords of three to nine bytes, sharing leads, with upper case and punctuation.
+        let kws = [
+            "eyJ",
+            "://",
+            "AKIA",
+            "AKID",
+            "oken",
+            "OKEN",
+            "token",
+            "ghp_",
+            "gho_",
+            "sk-",
+            "xox",
+            "hf_",
+            "assword",
+            "ASSWORD",
+            "api_key",
+            "Api-Key",
+            "secret_",
+            "lin_",
+            "her",
+            "heroku_api_",
+            "mysql",
+            "postgres",
+            "redis",
+            "BEGIN RSA PRIVATE KEY",
+            "sv=20",
+            "ya29.",
+            "_live_",
+            "7Q~",
+        ];
+        let owned: Vec<Box<[u8]>> = kws.iter().map(|k| k.as_bytes().into()).collect();
+        let sieve = Sieve::new(&owned);
+        for k in &kws {
+            // Any continuation: the keyword alone (zero-padded), then followed by other bytes.
+            for tail in ["\0\0\0\0", "xyz!", "\u{e9}\u{e9}", "0000"] {
+                let w = format!("{k}{tail}");
+                assert!(sieve.passes(w.as_bytes()), "{k:?}");
+            }
+        }
+        // And it is a filter: most positions of text without keywords fail.
+        let text = "The quick brown fox jumps over the lazy dog, 2026-11-23 12:00:01 INFO ok. ".repeat(4);
+        let passed = (0..text.len() - 4).filter(|&i| sieve.passes(&text.as_bytes()[i..])).count();
+        assert!(passed * 10 < text.len(), "{passed} of {}", text.len());
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn sieve_kernel_matches_its_portable_form() {
+        if !avx512::available() {
+            return;
+        }
+        let kws = ["sk-", "sk-ant-", "ghp_", "AKIA", "oken", "token", "xox", "lin_", "her", "://", "password"];
+        let owned: Vec<Box<[u8]>> = kws.iter().map(|k| k.as_bytes().into()).collect();
+        let sieve = Sieve::new(&owned);
+        let mut r: u64 = 11;
+        let alphabet = b"skantghp_AKIAokenxolin_her:/pword -.\x00\xff\xe6\x97\xa5";
+        for len in [0, 66, 67, 68, 130, 131, 200, 1000] {
+            let hay: Vec<u8> = (0..len)
+                .map(|_| {
+                    r = r.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    alphabet[(r >> 33) as usize % alphabet.len()]
+                })
+                .collect();
+            let mut got = Vec::new();
+            let end = avx512::scan(&sieve, &hay, &mut |i| got.push(i));
+            assert!(end + 67 > len && end <= len);
+            let want: Vec<usize> = (0..end).filter(|&i| sieve.passes(&hay[i..])).collect();
+            assert_eq!(got, want);
+        }
+    }
 }
 
 /// The filter test eight positions at a time with AVX2: one 16-byte load gives the eight
@@ -342,6 +532,95 @@ mod avx2 {
                 m &= m - 1;
             }
             i += 8;
+        }
+        i
+    }
+}
+
+/// The sieve 64 positions at a time with AVX-512 VBMI: four unaligned loads give the bytes at
+/// offsets 0 to 3 of every position, three `vpermi2b` and three XORs their pair hashes, and
+/// fourteen `vpermi2b` the groups passing each feature (eight groups per table). Positions that
+/// pass go through the exact filter and the verification; the portable loop finishes the tail.
+#[cfg(target_arch = "x86_64")]
+#[allow(unsafe_code)]
+mod avx512 {
+    use std::arch::x86_64::*;
+
+    use super::{Sieve, FEATURES};
+
+    /// Whether the CPU has the AVX-512 subsets the kernel uses (`std` caches the answer).
+    #[inline]
+    pub(super) fn available() -> bool {
+        is_x86_feature_detected!("avx512f")
+            && is_x86_feature_detected!("avx512bw")
+            && is_x86_feature_detected!("avx512vbmi")
+    }
+
+    /// Calls `hit(i)` for every position `i` that passes the sieve, in order, and returns where
+    /// the portable search must go on.
+    #[inline]
+    pub(super) fn scan(sieve: &Sieve, hay: &[u8], hit: &mut dyn FnMut(usize)) -> usize {
+        if !available() {
+            return 0;
+        }
+        // SAFETY: the AVX-512 subsets `scan_avx512` enables are present (checked just above).
+        unsafe { scan_avx512(sieve, hay, hit) }
+    }
+
+    /// One 128-entry table as the two 64-byte halves `vpermi2b` takes.
+    #[derive(Clone, Copy)]
+    struct Table(__m512i, __m512i);
+
+    impl Table {
+        #[inline]
+        #[target_feature(enable = "avx512f,avx512bw,avx512vbmi")]
+        fn load(t: &[u8; 128]) -> Table {
+            // SAFETY: `t` is 128 readable bytes, two unaligned 64-byte loads.
+            unsafe { Table(_mm512_loadu_si512(t.as_ptr().cast()), _mm512_loadu_si512(t[64..].as_ptr().cast())) }
+        }
+
+        /// Entry `x & 127` of the table for each byte `x` of `idx`.
+        #[inline]
+        #[target_feature(enable = "avx512f,avx512bw,avx512vbmi")]
+        fn get(self, idx: __m512i) -> __m512i {
+            _mm512_permutex2var_epi8(self.0, idx, self.1)
+        }
+    }
+
+    #[target_feature(enable = "avx512f,avx512bw,avx512vbmi")]
+    fn scan_avx512(sieve: &Sieve, hay: &[u8], hit: &mut dyn FnMut(usize)) -> usize {
+        let perm = Table::load(&sieve.tables[0]);
+        let t: [Table; 2 * FEATURES] = std::array::from_fn(|j| Table::load(&sieve.tables[1 + j]));
+        let mut i = 0;
+        while i + 67 <= hay.len() {
+            let w = &hay[i..i + 67];
+            // SAFETY: `w` is 67 readable bytes, so each 64-byte unaligned load at offsets 0 to 3
+            // stays inside it.
+            let (b0, b1, b2, b3) = unsafe {
+                (
+                    _mm512_loadu_si512(w.as_ptr().cast()),
+                    _mm512_loadu_si512(w[1..].as_ptr().cast()),
+                    _mm512_loadu_si512(w[2..].as_ptr().cast()),
+                    _mm512_loadu_si512(w[3..].as_ptr().cast()),
+                )
+            };
+            // The pair hashes: a ^ PERM[b & 127] (the lookups ignore bit 7 of `a`).
+            let h01 = _mm512_xor_si512(b0, perm.get(b1));
+            let h12 = _mm512_xor_si512(b1, perm.get(b2));
+            let h23 = _mm512_xor_si512(b2, perm.get(b3));
+            let feats = [b0, b1, b2, b3, h01, h12, h23];
+            let half = |h: usize| {
+                let and = |a, b| _mm512_and_si512(a, b);
+                let g = |f: usize| t[2 * f + h].get(feats[f]);
+                and(and(and(g(0), g(1)), and(g(2), g(3))), and(and(g(4), g(5)), g(6)))
+            };
+            let any = _mm512_or_si512(half(0), half(1));
+            let mut m = _mm512_test_epi8_mask(any, any);
+            while m != 0 {
+                hit(i + m.trailing_zeros() as usize);
+                m &= m - 1;
+            }
+            i += 64;
         }
         i
     }

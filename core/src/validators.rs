@@ -286,7 +286,7 @@ fn luhn_sum(digits: &[u8]) -> u32 {
 }
 
 fn luhn_ok(digits: &[u8]) -> bool {
-    luhn_sum(digits) % 10 == 0
+    luhn_sum(digits).is_multiple_of(10)
 }
 
 /// The number formed by the digit values.
@@ -426,7 +426,7 @@ fn aba_routing(value: &str) -> bool {
     };
     let prefix = d[0] * 10 + d[1];
     let prefix_ok = matches!(prefix, 1..=12 | 21..=32 | 61..=72 | 80);
-    prefix_ok && weighted(&d, &[3, 7, 1, 3, 7, 1, 3, 7, 1]) % 10 == 0
+    prefix_ok && weighted(&d, &[3, 7, 1, 3, 7, 1, 3, 7, 1]).is_multiple_of(10)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -456,7 +456,7 @@ fn us_npi(value: &str) -> bool {
         return false;
     };
     // Luhn over "80840" + the 10 digits: the prefix contributes a constant 24.
-    (d[0] == 1 || d[0] == 2) && (luhn_sum(&d) + 24) % 10 == 0
+    (d[0] == 1 || d[0] == 2) && (luhn_sum(&d) + 24).is_multiple_of(10)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -977,7 +977,7 @@ fn au_tfn(value: &str) -> bool {
         8 => &[10, 7, 8, 4, 6, 3, 5, 1],
         _ => return false,
     };
-    !d.iter().all(|&x| x == 0) && weighted(d, weights) % 11 == 0
+    !d.iter().all(|&x| x == 0) && weighted(d, weights).is_multiple_of(11)
 }
 
 fn sg_nric(value: &str) -> bool {

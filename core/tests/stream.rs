@@ -80,7 +80,7 @@ fn large_inputs_in_any_chunk_size_equal_one_shot() {
     let mut i = 0usize;
     while text.len() < 1 << 20 {
         text.push_str(FILLER[i % FILLER.len()]);
-        if i % 7 == 0 {
+        if i.is_multiple_of(7) {
             text.push_str(PLANTS[(i / 7) % PLANTS.len()]);
         }
         text.push_str(&format!(" line {i} of the log\n"));
