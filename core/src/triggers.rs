@@ -13,13 +13,6 @@ fn digit_mask(x: u64) -> u64 {
     ((LO * (127 + 0x3a)).wrapping_sub(low) & !x & low.wrapping_add(LO * (127 - 0x2f))) & HI
 }
 
-/// Position of the next ASCII digit at or after `from` (the scan walks [`DigitClusters`],
-/// which detects the CPU once).
-#[cfg(test)]
-fn next_digit(hay: &[u8], from: usize) -> Option<usize> {
-    next_digit_on(Cpu::detect(), hay, from)
-}
-
 /// What the CPU offers the digit search, detected once per search rather than per call.
 #[derive(Clone, Copy)]
 pub(crate) struct Cpu {
@@ -34,36 +27,6 @@ impl Cpu {
             avx2: avx2::Avx2::detect(),
         }
     }
-}
-
-/// [`next_digit`] with the CPU's features already detected.
-#[inline]
-fn next_digit_on(cpu: Cpu, hay: &[u8], mut from: usize) -> Option<usize> {
-    #[cfg(target_arch = "x86_64")]
-    if let Some(avx2) = cpu.avx2 {
-        match avx2.next_digit(hay, from) {
-            Ok(found) => return found,
-            Err(rest) => from = rest,
-        }
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = cpu;
-    next_digit_portable(hay, from)
-}
-
-/// [`next_digit`], eight bytes at a time on any CPU.
-#[inline]
-fn next_digit_portable(hay: &[u8], mut from: usize) -> Option<usize> {
-    while from + 8 <= hay.len() {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(&hay[from..from + 8]);
-        let m = digit_mask(u64::from_le_bytes(w));
-        if m != 0 {
-            return Some(from + (m.trailing_zeros() / 8) as usize);
-        }
-        from += 8;
-    }
-    hay[from.min(hay.len())..].iter().position(u8::is_ascii_digit).map(|p| from + p)
 }
 
 /// Digits found 32 bytes at a time with AVX2 (code and logs hold a number every few dozen
@@ -85,37 +48,16 @@ mod avx2 {
             available().then_some(Avx2(()))
         }
 
-        /// `Ok(position of the next digit)`, or `Err(from)` where fewer than 32 bytes are
-        /// left to search.
+        /// The digits of the 64 bytes at `base` as a bit mask, or `None` where fewer than 64
+        /// bytes are left.
         #[inline]
-        pub(super) fn next_digit(self, hay: &[u8], from: usize) -> Result<Option<usize>, usize> {
+        pub(super) fn digit_bits(self, hay: &[u8], base: usize) -> Option<u64> {
+            let chunk = hay.get(base..base.checked_add(64)?)?;
             // SAFETY: an `Avx2` exists only where `detect` found AVX2 on this CPU, which is
-            // all `next_digit_avx2` needs.
-            unsafe { next_digit_avx2(hay, from) }
+            // all `digit_bits_avx2` needs.
+            Some(unsafe { digit_bits_avx2(chunk) })
         }
-    }
 
-    #[target_feature(enable = "avx2")]
-    fn next_digit_avx2(hay: &[u8], mut from: usize) -> Result<Option<usize>, usize> {
-        let zero = _mm256_set1_epi8(b'0' as i8);
-        let nine = _mm256_set1_epi8(9);
-        while from + 32 <= hay.len() {
-            let chunk = &hay[from..from + 32];
-            // SAFETY: `chunk` is 32 readable bytes; `loadu` has no alignment requirement.
-            let v = unsafe { _mm256_loadu_si256(chunk.as_ptr().cast()) };
-            // A digit is a byte b with b - '0' (wrapping) at most 9, unsigned.
-            let d = _mm256_sub_epi8(v, zero);
-            let is_digit = _mm256_cmpeq_epi8(_mm256_min_epu8(d, nine), d);
-            let m = _mm256_movemask_epi8(is_digit) as u32;
-            if m != 0 {
-                return Ok(Some(from + m.trailing_zeros() as usize));
-            }
-            from += 32;
-        }
-        Err(from)
-    }
-
-    impl Avx2 {
         /// `Ok(position of the next colon followed by a hex digit or a colon)`, or `Err(from)`
         /// where fewer than 33 bytes are left to search.
         #[inline]
@@ -124,6 +66,21 @@ mod avx2 {
             // all `next_hexcolon_avx2` needs.
             unsafe { next_hexcolon_avx2(hay, from) }
         }
+    }
+
+    #[target_feature(enable = "avx2")]
+    fn digit_bits_avx2(chunk: &[u8]) -> u64 {
+        assert!(chunk.len() >= 64);
+        let zero = _mm256_set1_epi8(b'0' as i8);
+        let nine = _mm256_set1_epi8(9);
+        let half = |p: &[u8]| {
+            // SAFETY: `p` is at least 32 readable bytes (the assert above); `loadu` has no
+            // alignment requirement.
+            let v = unsafe { _mm256_loadu_si256(p.as_ptr().cast()) };
+            let d = _mm256_sub_epi8(v, zero);
+            u64::from(_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_min_epu8(d, nine), d)) as u32)
+        };
+        half(chunk) | half(&chunk[32..]) << 32
     }
 
     #[target_feature(enable = "avx2")]
@@ -207,16 +164,73 @@ pub(crate) fn digit_cluster(hay: &[u8], start: usize) -> DigitCluster {
 }
 
 /// Iterates over digit clusters.
+///
+/// Logs hold a digit cluster every 15 bytes (dates, times, ports, ids), so the next cluster is
+/// found in a bit mask of the digits of the 64 bytes at `base`, kept between clusters, rather
+/// than by a vector search per cluster (measured on 16 MiB of logs: 1.1 million searches at
+/// about 40 instructions each).
 pub(crate) struct DigitClusters<'h> {
     hay: &'h [u8],
     pos: usize,
     cpu: Cpu,
+    /// Bit `k` is set where `hay[base + k]` is a digit (none past the end).
+    mask: u64,
+    base: usize,
 }
 
 impl<'h> DigitClusters<'h> {
     pub(crate) fn new(hay: &'h [u8]) -> Self {
-        DigitClusters { hay, pos: 0, cpu: Cpu::detect() }
+        let cpu = Cpu::detect();
+        DigitClusters { hay, pos: 0, cpu, mask: digit_bits(cpu, hay, 0), base: 0 }
     }
+
+    /// The first digit at or after `from`.
+    #[inline]
+    fn next_digit(&mut self, mut from: usize) -> Option<usize> {
+        // `from` never moves back (clusters come in order).
+        while from < self.hay.len() {
+            if from >= self.base + 64 {
+                self.base = from;
+                self.mask = digit_bits(self.cpu, self.hay, from);
+            }
+            let m = self.mask & (u64::MAX << (from - self.base));
+            if m != 0 {
+                return Some(self.base + m.trailing_zeros() as usize);
+            }
+            from = self.base + 64;
+        }
+        None
+    }
+}
+
+/// Bit `k` set where `hay[base + k]` is an ASCII digit, for the 64 bytes at `base` (fewer near
+/// the end).
+#[inline]
+fn digit_bits(cpu: Cpu, hay: &[u8], base: usize) -> u64 {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(avx2) = cpu.avx2 {
+        if let Some(m) = avx2.digit_bits(hay, base) {
+            return m;
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = cpu;
+    let end = hay.len().min(base + 64);
+    let bytes = hay.get(base..end).unwrap_or_default();
+    let mut bits = 0u64;
+    let mut words = bytes.chunks_exact(8);
+    for (k, w) in words.by_ref().enumerate() {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(w);
+        // Bit 7 of each byte to one bit per byte: the multiply gathers them in the top byte.
+        let m = digit_mask(u64::from_le_bytes(b)) >> 7;
+        bits |= (m.wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * k);
+    }
+    let done = bytes.len() - words.remainder().len();
+    for (k, b) in words.remainder().iter().enumerate() {
+        bits |= u64::from(b.is_ascii_digit()) << (done + k);
+    }
+    bits
 }
 
 impl Iterator for DigitClusters<'_> {
@@ -224,7 +238,7 @@ impl Iterator for DigitClusters<'_> {
 
     #[inline]
     fn next(&mut self) -> Option<DigitCluster> {
-        let start = next_digit_on(self.cpu, self.hay, self.pos)?;
+        let start = self.next_digit(self.pos)?;
         let c = digit_cluster(self.hay, start);
         self.pos = c.end.max(start + 1);
         Some(c)
@@ -356,40 +370,61 @@ pub(crate) fn is_upper_start(hay: &[u8], p: usize) -> bool {
 mod tests {
     use super::*;
 
+    /// The portable mask (what CPUs without AVX2 use).
+    fn portable_bits(hay: &[u8], base: usize) -> u64 {
+        #[cfg(target_arch = "x86_64")]
+        let cpu = Cpu { avx2: None };
+        #[cfg(not(target_arch = "x86_64"))]
+        let cpu = Cpu {};
+        digit_bits(cpu, hay, base)
+    }
+
     #[test]
-    fn next_digit_finds_the_first_digit_from_any_offset() {
-        let mut hay = vec![b'x'; 100];
-        hay[3] = 0xB9; // not a digit: '9' | 0x80
-        hay[70] = b'7';
-        hay[99] = b'0';
-        hay.extend_from_slice("é/:".as_bytes());
-        for from in 0..hay.len() + 2 {
-            let want = hay.iter().enumerate().skip(from).find(|(_, b)| b.is_ascii_digit()).map(|(i, _)| i);
-            assert_eq!(next_digit(&hay, from), want, "from {from}");
-            assert_eq!(next_digit_portable(&hay, from), want, "from {from}");
-        }
+    fn digit_bits_mark_every_digit_and_nothing_else() {
+        // Every byte value at every position of the 64, and masks that run past the end.
         for b in 0..=255u8 {
-            let mut hay = vec![b'x'; 40];
-            hay[5] = b;
-            assert_eq!(next_digit(&hay, 0), b.is_ascii_digit().then_some(5), "byte {b:#x}");
+            for pos in 0..64 {
+                let mut v = vec![b'x'; 70];
+                v[pos] = b;
+                let want = u64::from(b.is_ascii_digit()) << pos;
+                assert_eq!(digit_bits(Cpu::detect(), &v, 0), want, "byte {b} at {pos}");
+                assert_eq!(portable_bits(&v, 0), want, "byte {b} at {pos}");
+            }
+        }
+        let t = "héllo 7 wörld 0123456789 ünïcode 42".as_bytes();
+        for base in 0..=t.len() + 1 {
+            let want = (base..t.len().min(base + 64))
+                .filter(|&i| t[i].is_ascii_digit())
+                .fold(0u64, |m, i| m | 1 << (i - base));
+            assert_eq!(digit_bits(Cpu::detect(), t, base), want, "base {base}");
+            assert_eq!(portable_bits(t, base), want, "base {base}");
         }
     }
 
     #[test]
-    fn next_digit_matches_scalar() {
-        let texts: [&[u8]; 5] = [b"", b"abc", b"abcdefgh9", "héllo wörld 7 ünïcode".as_bytes(), b"0"];
-        for t in texts {
-            for from in 0..=t.len() {
-                assert_eq!(next_digit(t, from), t[from..].iter().position(u8::is_ascii_digit).map(|p| p + from));
-            }
-        }
-        // Every byte value, at every lane position.
-        for b in 0..=255u8 {
-            for pos in 0..16 {
-                let mut v = vec![b'x'; 16];
-                v[pos] = b;
-                let want = if b.is_ascii_digit() { Some(pos) } else { None };
-                assert_eq!(next_digit(&v, 0), want, "byte {b} at {pos}");
+    fn cluster_iteration_matches_the_scalar_walk() {
+        // Clusters across the 64-byte masks, at the end, and after long digit-free stretches.
+        let mut r: u64 = 5;
+        let alphabet = b"0123456789 -./()x:a\xc3\xa9";
+        for len in [0, 1, 63, 64, 65, 127, 128, 129, 300, 1000] {
+            for _ in 0..8 {
+                let hay: Vec<u8> = (0..len)
+                    .map(|_| {
+                        r = r.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                        let k = (r >> 33) as usize % (alphabet.len() + 30);
+                        // Runs of `x` make long digit-free stretches.
+                        alphabet.get(k).copied().unwrap_or(b'x')
+                    })
+                    .collect();
+                let mut want = Vec::new();
+                let mut pos = 0;
+                while let Some(start) = hay.get(pos..).and_then(|t| t.iter().position(u8::is_ascii_digit)) {
+                    let start = pos + start;
+                    let c = digit_cluster(&hay, start);
+                    pos = c.end.max(start + 1);
+                    want.push(c);
+                }
+                assert_eq!(DigitClusters::new(&hay).collect::<Vec<_>>(), want, "{hay:?}");
             }
         }
     }
