@@ -58,8 +58,18 @@ mod avx2 {
             Some(unsafe { digit_bits_avx2(chunk) })
         }
 
+        /// `Ok` of the next digit at or after `from` and the digit mask of the 64 bytes from
+        /// it (`None` if there is none), or `Err(from)` where fewer than 32 bytes are left to
+        /// search.
+        #[inline]
+        pub(super) fn next_digit_bits(self, hay: &[u8], from: usize) -> Result<Option<(usize, u64)>, usize> {
+            // SAFETY: an `Avx2` exists only where `detect` found AVX2 on this CPU, which is
+            // all `next_digit_bits_avx2` needs.
+            unsafe { next_digit_bits_avx2(hay, from) }
+        }
+
         /// `Ok(position of the next colon followed by a hex digit or a colon)`, or `Err(from)`
-        /// where fewer than 33 bytes are left to search.
+        /// where fewer than 65 bytes are left to search.
         #[inline]
         pub(super) fn next_hexcolon(self, hay: &[u8], from: usize) -> Result<Option<usize>, usize> {
             // SAFETY: an `Avx2` exists only where `detect` found AVX2 on this CPU, which is
@@ -84,6 +94,33 @@ mod avx2 {
     }
 
     #[target_feature(enable = "avx2")]
+    fn next_digit_bits_avx2(hay: &[u8], mut from: usize) -> Result<Option<(usize, u64)>, usize> {
+        let zero = _mm256_set1_epi8(b'0' as i8);
+        let nine = _mm256_set1_epi8(9);
+        let digits = |p: &[u8]| {
+            // SAFETY: callers pass at least 32 readable bytes; `loadu` has no alignment
+            // requirement.
+            let v = unsafe { _mm256_loadu_si256(p.as_ptr().cast()) };
+            let d = _mm256_sub_epi8(v, zero);
+            _mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_min_epu8(d, nine), d)) as u32
+        };
+        while from + 32 <= hay.len() {
+            let m = digits(&hay[from..from + 32]);
+            if m != 0 {
+                let p = from + m.trailing_zeros() as usize;
+                let mask = match hay.get(p..p + 64) {
+                    Some(w) => u64::from(digits(w)) | u64::from(digits(&w[32..])) << 32,
+                    // Near the end: the portable mask, eight bytes at a time.
+                    None => super::digit_bits(super::Cpu { avx2: None }, hay, p),
+                };
+                return Ok(Some((p, mask)));
+            }
+            from += 32;
+        }
+        Err(from)
+    }
+
+    #[target_feature(enable = "avx2")]
     fn next_hexcolon_avx2(hay: &[u8], mut from: usize) -> Result<Option<usize>, usize> {
         let colon = _mm256_set1_epi8(b':' as i8);
         let zero = _mm256_set1_epi8(b'0' as i8);
@@ -96,20 +133,29 @@ mod avx2 {
             let d = _mm256_sub_epi8(v, lo);
             _mm256_cmpeq_epi8(_mm256_min_epu8(d, span), d)
         };
-        while from + 33 <= hay.len() {
-            let chunk = &hay[from..from + 33];
-            // SAFETY: `chunk` is 33 readable bytes, so both 32-byte unaligned loads (at
-            // offsets 0 and 1) stay inside it.
-            let (v, next) =
-                unsafe { (_mm256_loadu_si256(chunk.as_ptr().cast()), _mm256_loadu_si256(chunk[1..].as_ptr().cast())) };
+        // The colons of the 32 bytes at `p` (33 readable) that a hex digit or a colon follows.
+        let candidates = |p: &[u8], colons: __m256i| {
+            // SAFETY: callers pass 33 readable bytes, so the load at offset 1 stays inside.
+            let next = unsafe { _mm256_loadu_si256(p[1..].as_ptr().cast()) };
             let hex = _mm256_or_si256(within(next, zero, nine), within(_mm256_or_si256(next, case), lower_a, five));
             let follows = _mm256_or_si256(hex, _mm256_cmpeq_epi8(next, colon));
-            let hit = _mm256_and_si256(_mm256_cmpeq_epi8(v, colon), follows);
-            let m = _mm256_movemask_epi8(hit) as u32;
-            if m != 0 {
-                return Ok(Some(from + m.trailing_zeros() as usize));
+            _mm256_movemask_epi8(_mm256_and_si256(colons, follows)) as u32
+        };
+        while from + 65 <= hay.len() {
+            let chunk = &hay[from..from + 65];
+            // SAFETY: `chunk` is 65 readable bytes, so both 32-byte unaligned loads (at offsets
+            // 0 and 32) stay inside it.
+            let (v0, v1) =
+                unsafe { (_mm256_loadu_si256(chunk.as_ptr().cast()), _mm256_loadu_si256(chunk[32..].as_ptr().cast())) };
+            let (c0, c1) = (_mm256_cmpeq_epi8(v0, colon), _mm256_cmpeq_epi8(v1, colon));
+            // Prose holds a colon in few 64-byte blocks: one test skips them.
+            if _mm256_movemask_epi8(_mm256_or_si256(c0, c1)) != 0 {
+                let m = u64::from(candidates(chunk, c0)) | u64::from(candidates(&chunk[32..], c1)) << 32;
+                if m != 0 {
+                    return Ok(Some(from + m.trailing_zeros() as usize));
+                }
             }
-            from += 32;
+            from += 64;
         }
         Err(from)
     }
@@ -186,21 +232,34 @@ impl<'h> DigitClusters<'h> {
 
     /// The first digit at or after `from`.
     #[inline]
-    fn next_digit(&mut self, mut from: usize) -> Option<usize> {
-        // `from` never moves back (clusters come in order).
-        while from < self.hay.len() {
-            if from >= self.base + 64 {
-                self.base = from;
-                self.mask = digit_bits(self.cpu, self.hay, from);
-            }
+    fn next_digit(&mut self, from: usize) -> Option<usize> {
+        // `from` never moves back (clusters come in order): it is at or after `base`.
+        if from < self.base + 64 {
             let m = self.mask & (u64::MAX << (from - self.base));
             if m != 0 {
                 return Some(self.base + m.trailing_zeros() as usize);
             }
-            from = self.base + 64;
         }
-        None
+        let (base, mask) = next_digit_bits(self.cpu, self.hay, from.max(self.base + 64))?;
+        (self.base, self.mask) = (base, mask);
+        Some(base)
     }
+}
+
+/// The first digit at or after `from`, and the digits of the 64 bytes from it as a bit mask
+/// (see [`digit_bits`]). Prose holds a digit cluster every few hundred bytes: the vector
+/// search skips to it in one call, and the mask then serves the clusters that follow.
+#[inline]
+fn next_digit_bits(cpu: Cpu, hay: &[u8], mut from: usize) -> Option<(usize, u64)> {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(avx2) = cpu.avx2 {
+        match avx2.next_digit_bits(hay, from) {
+            Ok(found) => return found,
+            Err(rest) => from = rest,
+        }
+    }
+    let p = from + hay.get(from..)?.iter().position(u8::is_ascii_digit)?;
+    Some((p, digit_bits(cpu, hay, p)))
 }
 
 /// Bit `k` set where `hay[base + k]` is an ASCII digit, for the 64 bytes at `base` (fewer near
@@ -268,8 +327,8 @@ fn continues_hexcolon(b: u8) -> bool {
 
 /// Position of the next colon at or after `from` that is followed by a hex digit or another
 /// colon. Most colons in text and code (`key: value`, `":"`, `else:`) are not: code holds one
-/// such colon in 35 (measured on the code corpus), so the vector search skips the rest in bulk
-/// instead of stopping at each.
+/// such colon in 35 (measured on the code corpus), so each colon memchr finds is followed by a
+/// vector test of the 32 bytes from it, which skips the colons among them in bulk.
 #[inline]
 fn next_hexcolon_on(cpu: Cpu, hay: &[u8], mut from: usize) -> Option<usize> {
     #[cfg(target_arch = "x86_64")]
@@ -279,8 +338,6 @@ fn next_hexcolon_on(cpu: Cpu, hay: &[u8], mut from: usize) -> Option<usize> {
             Err(rest) => from = rest,
         }
     }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = cpu;
     while let Some(c) = memchr::memchr(b':', hay.get(from..)?) {
         let c = c + from;
         if hay.get(c + 1).is_some_and(|&b| continues_hexcolon(b)) {
@@ -288,6 +345,8 @@ fn next_hexcolon_on(cpu: Cpu, hay: &[u8], mut from: usize) -> Option<usize> {
         }
         from = c + 1;
     }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = cpu;
     None
 }
 
@@ -436,8 +495,8 @@ mod tests {
         };
         // Every byte value after a colon, at every lane position and near the end.
         for b in 0..=255u8 {
-            for pos in [0, 1, 30, 31, 32, 33, 40, 63, 64, 70] {
-                let mut v = vec![b'x'; 72];
+            for pos in [0, 1, 30, 31, 32, 33, 40, 63, 64, 65, 70, 95, 96, 127, 128, 138] {
+                let mut v = vec![b'x'; 140];
                 v[pos] = b':';
                 v[pos + 1] = b;
                 for from in [0, pos, pos + 1] {
