@@ -325,20 +325,29 @@ mod tests {
         got
     }
 
+    /// Keywords of the random-text tests, and text made of their bytes (plus separators, NUL,
+    /// 0xFF and UTF-8) so that they occur, overlap and nearly occur.
+    const RANDOM_KWS: [&str; 11] =
+        ["sk-", "sk-ant-", "ghp_", "AKIA", "oken", "token", "xox", "lin_", "her", "://", "password"];
+
+    fn random_hay(r: &mut u64, len: usize) -> Vec<u8> {
+        let alphabet = b"skantghp_AKIAokenxolin_her:/pword -.\x00\xff\xe6\x97\xa5";
+        (0..len)
+            .map(|_| {
+                *r = r.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                alphabet[(*r >> 33) as usize % alphabet.len()]
+            })
+            .collect()
+    }
+
     #[test]
     fn vector_and_portable_searches_agree() {
-        let kws = ["sk-", "sk-ant-", "ghp_", "AKIA", "oken", "token", "xox", "lin_", "her", "://", "password"];
+        let kws = RANDOM_KWS;
         let lit = Literals::new(kws);
         let mut r: u64 = 7;
-        let alphabet = b"skantghp_AKIAokenxolin_her:/pword -.\x00\xff\xe6\x97\xa5";
         for len in 0..300 {
             for _ in 0..4 {
-                let hay: Vec<u8> = (0..len)
-                    .map(|_| {
-                        r = r.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                        alphabet[(r >> 33) as usize % alphabet.len()]
-                    })
-                    .collect();
+                let hay = random_hay(&mut r, len);
                 let mut got = Vec::new();
                 lit.for_each(&hay, |s, id| got.push((s, id)));
                 let mut want = naive(&kws, &String::from_utf8_lossy(&hay));
@@ -453,18 +462,11 @@ mod tests {
         if !avx512::available() {
             return;
         }
-        let kws = ["sk-", "sk-ant-", "ghp_", "AKIA", "oken", "token", "xox", "lin_", "her", "://", "password"];
-        let owned: Vec<Box<[u8]>> = kws.iter().map(|k| k.as_bytes().into()).collect();
+        let owned: Vec<Box<[u8]>> = RANDOM_KWS.iter().map(|k| k.as_bytes().into()).collect();
         let sieve = Sieve::new(&owned);
         let mut r: u64 = 11;
-        let alphabet = b"skantghp_AKIAokenxolin_her:/pword -.\x00\xff\xe6\x97\xa5";
         for len in [0, 66, 67, 68, 130, 131, 200, 1000] {
-            let hay: Vec<u8> = (0..len)
-                .map(|_| {
-                    r = r.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                    alphabet[(r >> 33) as usize % alphabet.len()]
-                })
-                .collect();
+            let hay = random_hay(&mut r, len);
             let mut got = Vec::new();
             let end = avx512::scan(&sieve, &hay, &mut |i| got.push(i));
             assert!(end + 67 > len && end <= len);
