@@ -144,10 +144,10 @@ impl Literals {
     /// [`verify`]: Literals::verify
     #[inline]
     fn check(&self, hay: &[u8], i: usize, f: &mut impl FnMut(usize, usize)) {
-        let e = self.filter[hash(key3(hay[i], hay[i + 1], hay[i + 2]))];
+        let h = hash(key3(hay[i], hay[i + 1], hay[i + 2]));
         let need = hay.get(i + 3).map_or(0xFF, |&b| class_bit(b));
-        if e & need != 0 {
-            self.verify(hay, i, f);
+        if self.filter[h] & need != 0 {
+            self.verify_bucket(hay, i, h, f);
         }
     }
 
@@ -190,7 +190,14 @@ impl Literals {
 
     #[inline(never)]
     fn verify(&self, hay: &[u8], i: usize, f: &mut impl FnMut(usize, usize)) {
-        let h = hash(key3(hay[i], hay[i + 1], hay[i + 2]));
+        self.verify_bucket(hay, i, hash(key3(hay[i], hay[i + 1], hay[i + 2])), f);
+    }
+
+    /// [`verify`] with the hash of the three bytes at `i` already computed.
+    ///
+    /// [`verify`]: Literals::verify
+    #[inline]
+    fn verify_bucket(&self, hay: &[u8], i: usize, h: usize, f: &mut impl FnMut(usize, usize)) {
         let x = load8(hay, i);
         let (start, end) = self.buckets[usize::from(self.bucket_of[h])];
         for e in &self.entries[start as usize..end as usize] {

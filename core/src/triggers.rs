@@ -78,38 +78,34 @@ mod avx2 {
         }
     }
 
+    /// The digits of the first 32 bytes of `p` as a bit mask.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn digits32(p: &[u8]) -> u32 {
+        assert!(p.len() >= 32);
+        // SAFETY: `p` is at least 32 readable bytes (asserted); `loadu` has no alignment
+        // requirement.
+        let v = unsafe { _mm256_loadu_si256(p.as_ptr().cast()) };
+        // A digit is a byte b with b - '0' (wrapping) at most 9, unsigned.
+        let d = _mm256_sub_epi8(v, _mm256_set1_epi8(b'0' as i8));
+        _mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_min_epu8(d, _mm256_set1_epi8(9)), d)) as u32
+    }
+
+    /// The digits of the first 64 bytes of `chunk` (at least 64) as a bit mask.
+    #[inline]
     #[target_feature(enable = "avx2")]
     fn digit_bits_avx2(chunk: &[u8]) -> u64 {
-        assert!(chunk.len() >= 64);
-        let zero = _mm256_set1_epi8(b'0' as i8);
-        let nine = _mm256_set1_epi8(9);
-        let half = |p: &[u8]| {
-            // SAFETY: `p` is at least 32 readable bytes (the assert above); `loadu` has no
-            // alignment requirement.
-            let v = unsafe { _mm256_loadu_si256(p.as_ptr().cast()) };
-            let d = _mm256_sub_epi8(v, zero);
-            u64::from(_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_min_epu8(d, nine), d)) as u32)
-        };
-        half(chunk) | half(&chunk[32..]) << 32
+        u64::from(digits32(chunk)) | u64::from(digits32(&chunk[32..])) << 32
     }
 
     #[target_feature(enable = "avx2")]
     fn next_digit_bits_avx2(hay: &[u8], mut from: usize) -> Result<Option<(usize, u64)>, usize> {
-        let zero = _mm256_set1_epi8(b'0' as i8);
-        let nine = _mm256_set1_epi8(9);
-        let digits = |p: &[u8]| {
-            // SAFETY: callers pass at least 32 readable bytes; `loadu` has no alignment
-            // requirement.
-            let v = unsafe { _mm256_loadu_si256(p.as_ptr().cast()) };
-            let d = _mm256_sub_epi8(v, zero);
-            _mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_min_epu8(d, nine), d)) as u32
-        };
         while from + 32 <= hay.len() {
-            let m = digits(&hay[from..from + 32]);
+            let m = digits32(&hay[from..]);
             if m != 0 {
                 let p = from + m.trailing_zeros() as usize;
                 let mask = match hay.get(p..p + 64) {
-                    Some(w) => u64::from(digits(w)) | u64::from(digits(&w[32..])) << 32,
+                    Some(w) => digit_bits_avx2(w),
                     // Near the end: the portable mask, eight bytes at a time.
                     None => super::digit_bits(super::Cpu { avx2: None }, hay, p),
                 };
