@@ -8,6 +8,7 @@ use regex_automata::{Anchored, Input};
 use crate::filters::{has_context, inside_label, is_own_replacement, is_placeholder, shannon_entropy};
 use crate::pack::Trigger;
 use crate::scanner::{ByteSet, Inner, Rule};
+use crate::screen::{walk, DenseWalk, LazyWalk, ScreenDfa, Walker};
 use crate::split::{SplitCache, ValueSplit, SPLIT_AFTER};
 use crate::triggers::{is_upper_start, DigitClusters, HexColonClusters};
 
@@ -61,48 +62,83 @@ struct MemoEntry {
 }
 
 /// Walks a screening DFA (digit or upper-case rules) anchored at `s` and reports every
-/// pattern that matches a prefix of `hay[s..end]` (see [`crate::split::walk`]).
+/// pattern that matches a prefix of `hay[s..end]` (see [`crate::screen::walk`]).
 #[inline]
-fn screen_anchored(
-    dfa: &regex_automata::hybrid::dfa::DFA,
-    cache: &mut regex_automata::hybrid::dfa::Cache,
+fn screen_anchored<W: Walker>(
+    w: &mut W,
     hay: &[u8],
     s: usize,
     end: usize,
     found: &mut dyn FnMut(usize),
 ) -> Result<(), ()> {
     let input = Input::new(hay).span(s..end).anchored(Anchored::Yes);
-    let sid = dfa.start_state_forward(cache, &input).map_err(|_| ())?;
-    crate::split::walk(
-        dfa,
-        cache,
+    let sid = w.start(&input)?;
+    walk(
+        w,
         sid,
         hay[s..end].iter().copied(),
         |k| s + k,
         hay.get(end).copied(),
         end,
-        |_, cache, sid| {
-            for i in 0..dfa.match_len(cache, sid) {
-                found(dfa.match_pattern(cache, sid, i).as_usize());
-            }
-        },
+        |_, w, sid| w.for_each_match(sid, found),
     )
+}
+
+/// The digit screen of one scan: the precompiled DFA, or the lazy one with this thread's cache.
+enum DigitScreen<'a> {
+    Dense(DenseWalk<'a>),
+    Lazy(LazyWalk<'a>),
+}
+
+impl DigitScreen<'_> {
+    /// [`screen_memoized`] on whichever DFA this is.
+    #[inline]
+    fn screen(
+        &mut self,
+        memo: &mut ScreenMemo,
+        hay: &[u8],
+        s: usize,
+        end: usize,
+        found: &mut dyn FnMut(usize),
+    ) -> Result<(), ()> {
+        match self {
+            DigitScreen::Dense(w) => screen_memoized(w, memo, hay, s, end, found),
+            DigitScreen::Lazy(w) => screen_memoized(w, memo, hay, s, end, found),
+        }
+    }
+}
+
+/// Whether the first `len` bytes (at most [`MEMO_BYTES`], at most `hay.len()`) of `hay` and
+/// `bytes` agree: three masked 8-byte compares where `hay` holds 24 bytes (a memo hit costs no
+/// `memcmp` call), the slices compared otherwise.
+#[inline]
+fn same_head(hay: &[u8], bytes: &[u8; MEMO_BYTES], len: usize) -> bool {
+    let Some(h) = hay.get(..MEMO_BYTES) else { return hay[..len] == bytes[..len] };
+    let word = |b: &[u8], w: usize| {
+        let mut x = [0u8; 8];
+        x.copy_from_slice(&b[8 * w..8 * w + 8]);
+        u64::from_le_bytes(x)
+    };
+    (0..MEMO_BYTES / 8).all(|w| {
+        let n = len.saturating_sub(8 * w).min(8);
+        let mask = if n == 8 { u64::MAX } else { (1u64 << (8 * n)) - 1 };
+        (word(h, w) ^ word(bytes, w)) & mask == 0
+    })
 }
 
 /// [`screen_anchored`] through `memo`: the same patterns reported (each once), and the DFA walked
 /// only when no entry holds the same previous byte and walked bytes.
 #[inline]
-fn screen_memoized(
-    dfa: &regex_automata::hybrid::dfa::DFA,
-    cache: &mut regex_automata::hybrid::dfa::Cache,
+fn screen_memoized<W: Walker>(
+    w: &mut W,
     memo: &mut ScreenMemo,
     hay: &[u8],
     s: usize,
     end: usize,
     found: &mut dyn FnMut(usize),
 ) -> Result<(), ()> {
-    if dfa.pattern_len() > 128 {
-        return screen_anchored(dfa, cache, hay, s, end, found);
+    if w.pattern_len() > 128 {
+        return screen_anchored(w, hay, s, end, found);
     }
     if memo.entries.is_empty() {
         memo.entries = vec![MemoEntry::default(); MEMO_SLOTS];
@@ -117,7 +153,7 @@ fn screen_memoized(
     let len = usize::from(e.len);
     // The walk died after `len` bytes: the same bytes within this start's end, after the same
     // byte, walk the same states.
-    if len > 0 && e.prev == prev && s + len <= end && hay[s..s + len] == e.bytes[..len] {
+    if len > 0 && e.prev == prev && s + len <= end && same_head(&hay[s..], &e.bytes, len) {
         let mut p = e.pids;
         while p != 0 {
             found(p.trailing_zeros() as usize);
@@ -126,40 +162,37 @@ fn screen_memoized(
         return Ok(());
     }
     let input = Input::new(hay).span(s..end).anchored(Anchored::Yes);
-    let mut sid = dfa.start_state_forward(cache, &input).map_err(|_| ())?;
+    let mut sid = w.start(&input)?;
     let mut pids = 0u128;
+    let mut dead = false;
     for (k, &b) in hay[s..end].iter().enumerate() {
-        sid = dfa.next_state(cache, sid, b).map_err(|_| ())?;
-        if sid.is_tagged() {
-            if sid.is_match() {
-                for i in 0..dfa.match_len(cache, sid) {
-                    pids |= 1 << dfa.match_pattern(cache, sid, i).as_usize();
-                }
-            } else if sid.is_dead() {
+        sid = w.next(sid, b)?;
+        if w.is_special(sid) {
+            if w.is_match(sid) {
+                w.for_each_match(sid, &mut |p| pids |= 1 << p);
+            } else if w.is_dead(sid) {
                 if k < MEMO_BYTES {
                     let mut bytes = [0u8; MEMO_BYTES];
                     bytes[..=k].copy_from_slice(&hay[s..=s + k]);
                     memo.entries[slot] = MemoEntry { bytes, len: (k + 1) as u8, prev, pids };
                 }
+                dead = true;
                 break;
-            } else if sid.is_quit() || sid.is_unknown() {
+            } else if w.is_quit(sid) {
                 return Err(());
             }
         }
     }
-    if !sid.is_dead() {
+    if !dead {
         // The walk reached its end: one more transition, on the byte after it or the end of
         // the text (a match shows one byte late). Not remembered: it depends on `end`.
         sid = match hay.get(end) {
-            Some(&b) => dfa.next_state(cache, sid, b),
-            None => dfa.next_eoi_state(cache, sid),
-        }
-        .map_err(|_| ())?;
-        if sid.is_match() {
-            for i in 0..dfa.match_len(cache, sid) {
-                pids |= 1 << dfa.match_pattern(cache, sid, i).as_usize();
-            }
-        } else if sid.is_quit() {
+            Some(&b) => w.next(sid, b)?,
+            None => w.next_eoi(sid)?,
+        };
+        if w.is_match(sid) {
+            w.for_each_match(sid, &mut |p| pids |= 1 << p);
+        } else if w.is_quit(sid) {
             return Err(());
         }
     }
@@ -199,7 +232,7 @@ fn screen_upper(
         };
         let end = (q + t.upper_max_len).min(hay.len());
         let screened = match set.as_mut() {
-            Some((dfa, cache)) => screen_anchored(dfa, cache, hay, q, end, &mut push_rule).is_ok(),
+            Some((dfa, cache)) => screen_anchored(&mut LazyWalk { dfa, cache }, hay, q, end, &mut push_rule).is_ok(),
             None => false,
         };
         if !screened {
@@ -313,7 +346,13 @@ pub(crate) fn collect_windows(inner: &Inner, scratch: &mut Scratch, hay: &[u8]) 
     let upper_set = t.upper_set();
     let any_upper = !t.upper.is_empty() || !t.upper_screened.is_empty();
     if digit_set.is_some() || any_upper || !t.dotted.is_empty() {
-        let mut cache = digit_set.map(|set| scratch.set_cache.get_or_insert_with(|| set.create_cache()));
+        let set_cache = &mut scratch.set_cache;
+        let mut digit_screen = digit_set.map(|set| match set {
+            ScreenDfa::Dense(dfa) => DigitScreen::Dense(DenseWalk(dfa)),
+            ScreenDfa::Lazy(dfa) => {
+                DigitScreen::Lazy(LazyWalk { dfa, cache: set_cache.get_or_insert_with(|| dfa.create_cache()) })
+            }
+        });
         let mut upper_cache = upper_set.map(|set| scratch.upper_cache.get_or_insert_with(|| set.create_cache()));
         let memo = &mut scratch.digit_memo;
         for c in DigitClusters::new(hay) {
@@ -330,7 +369,7 @@ pub(crate) fn collect_windows(inner: &Inner, scratch: &mut Scratch, hay: &[u8]) 
                     push(windows, r, c.start, c.start + 1);
                 }
             }
-            let (Some(set), Some(cache)) = (digit_set, cache.as_deref_mut()) else { continue };
+            let Some(screen) = digit_screen.as_mut() else { continue };
             if c.digits < t.digit_min {
                 continue;
             }
@@ -343,7 +382,7 @@ pub(crate) fn collect_windows(inner: &Inner, scratch: &mut Scratch, hay: &[u8]) 
                         windows.push((r, s, (s + spec.max_len + 1).min(hay.len())));
                     }
                 };
-                if screen_memoized(set, cache, memo, hay, s, end, &mut |pid| push_rule(pid, windows)).is_err() {
+                if screen.screen(memo, hay, s, end, &mut |pid| push_rule(pid, windows)).is_err() {
                     // The lazy DFA gave up (cache thrash or a quit byte): confirm every rule.
                     for pid in 0..t.digits.len() {
                         push_rule(pid, windows);
@@ -878,16 +917,21 @@ mod tests {
         assert!(found > 1000, "{found} matches compared");
     }
 
-    /// The memoized digit screen reports the same patterns as the DFA walk at every start of
-    /// texts that repeat values and dates after different bytes, with one memo kept across
-    /// all of them (as a scanner's scratch keeps it across calls).
+    /// The default packs' digit screen is the precompiled one (`build.rs`), and it reports
+    /// the same patterns as a lazy screen built at run time from the same regexes; the
+    /// memoized screen reports what the plain walk does, at every start of texts that repeat
+    /// values and dates after different bytes, with one memo kept across all of them (as a
+    /// scanner's scratch keeps it across calls).
     #[test]
-    fn memoized_screen_reports_what_the_walk_reports() {
+    fn digit_screens_report_what_the_walk_reports() {
+        use crate::screen::{DenseWalk, LazyWalk, ScreenDfa};
         let scanner = crate::Scanner::new();
         let t = &scanner.inner.triggers;
-        let dfa = t.digit_set().expect("digit rules");
-        let mut cache = dfa.create_cache();
-        let mut memo = super::ScreenMemo::default();
+        let Some(ScreenDfa::Dense(dense)) = t.digit_set() else { panic!("the default digit screen is precompiled") };
+        let lazy = crate::scanner::build_screen_set(&t.digit_patterns, "digit").unwrap();
+        let mut cache = lazy.create_cache();
+        let mut lazy_cache = lazy.create_cache();
+        let (mut memo, mut lazy_memo) = (super::ScreenMemo::default(), super::ScreenMemo::default());
         let values = [
             "2024-03-01 00:00:01",
             "078-05-1120",
@@ -910,13 +954,19 @@ mod tests {
                             continue;
                         }
                         let end = (s + t.digit_max_len).min(hay.len());
-                        let (mut want, mut got) = (Vec::new(), Vec::new());
-                        let a = super::screen_anchored(dfa, &mut cache, hay, s, end, &mut |p| want.push(p));
-                        let b = super::screen_memoized(dfa, &mut cache, &mut memo, hay, s, end, &mut |p| got.push(p));
-                        assert_eq!(a.is_ok(), b.is_ok(), "{text:?} at {s}");
+                        let (mut want, mut got, mut got_lazy) = (Vec::new(), Vec::new(), Vec::new());
+                        let mut walk = LazyWalk { dfa: &lazy, cache: &mut cache };
+                        let a = super::screen_anchored(&mut walk, hay, s, end, &mut |p| want.push(p));
+                        let b =
+                            super::screen_memoized(&mut DenseWalk(dense), &mut memo, hay, s, end, &mut |p| got.push(p));
+                        let mut walk = LazyWalk { dfa: &lazy, cache: &mut lazy_cache };
+                        let c =
+                            super::screen_memoized(&mut walk, &mut lazy_memo, hay, s, end, &mut |p| got_lazy.push(p));
+                        assert!(a.is_ok() && b.is_ok() && c.is_ok(), "{text:?} at {s}");
                         want.sort_unstable();
                         want.dedup();
                         assert_eq!(got, want, "{text:?} at {s}");
+                        assert_eq!(got_lazy, want, "{text:?} at {s}");
                         screens += 1;
                         hits += usize::from(!want.is_empty());
                     }
@@ -924,6 +974,19 @@ mod tests {
             }
         }
         assert!(screens > 1000 && hits > 100, "{screens} screens, {hits} with a pattern");
+    }
+
+    /// A scanner whose digit rules differ from the default packs' (here one disabled) gets a
+    /// lazy screen of its own rules, with the same pattern numbering as its digit rules.
+    #[test]
+    fn other_digit_rule_sets_get_a_lazy_screen() {
+        use crate::screen::ScreenDfa;
+        let scanner = crate::Scanner::builder().disable("credit-card-mastercard").build().unwrap();
+        assert!(matches!(scanner.inner.triggers.digit_set(), Some(ScreenDfa::Lazy(_))));
+        let text = "ssn 078-05-1120 card 4111 1111 1111 1111 mc 5555 5555 5555 4444";
+        assert_eq!(scanner.redact(text), "ssn [US_SSN] card [CREDIT_CARD] mc 5555 5555 5555 4444");
+        let full = crate::Scanner::new();
+        assert_eq!(full.redact(text), "ssn [US_SSN] card [CREDIT_CARD] mc [CREDIT_CARD]");
     }
 
     proptest::proptest! {

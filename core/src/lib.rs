@@ -40,6 +40,7 @@ mod redact;
 mod report;
 mod restore;
 mod scanner;
+mod screen;
 mod split;
 #[cfg(feature = "stages")]
 pub mod stages;

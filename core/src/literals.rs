@@ -213,39 +213,58 @@ impl Literals {
     }
 }
 
-/// Features of a position that the sieve looks up: the bytes at offsets 0 to 3, then the
-/// pairs (0, 1), (1, 2) and (2, 3) hashed to seven bits.
+/// Features of a position that the sieve looks up: the bytes at offsets 0 to 3 (their low six
+/// bits), then the pairs (0, 1), (1, 2) and (2, 3) hashed to six bits.
 const FEATURES: usize = 7;
 /// How many bytes from the position each feature reads (a keyword shorter than that passes
 /// the feature with any value).
 const FEATURE_SPAN: [usize; FEATURES] = [1, 2, 3, 4, 2, 3, 4];
+/// Folds a byte for the sieve's six-bit single-byte features: bit 5 takes bit 6 in (`a` and
+/// `!` no longer share a value, `A` and `!` do: upper-case letters meet punctuation, which
+/// prose and code hold less of than digits and lower-case letters). One GFNI affine step in
+/// the kernel ([`avx512`]'s `FOLD`).
+#[inline]
+fn fold(b: u8) -> u8 {
+    b ^ ((b >> 1) & 0x20)
+}
+
 /// Keyword groups of the sieve: one bit of the two bytes each table entry holds.
 const GROUPS: usize = 16;
 
 /// The pre-filter of the AVX-512 VBMI kernel, a Teddy-style bucketed filter on exact bytes.
 ///
 /// Keywords fall into 16 groups, sorted so that a group shares length and lead bytes. Each
-/// feature of a position (a byte, or a pair of neighbouring bytes hashed to seven bits) is
-/// looked up in a 128-entry table that says which groups have a keyword with that value
-/// there; a position passes where some group passes every feature. A 128-entry byte table is
-/// one `vpermi2b`, which looks up 64 positions at once, so the sieve costs a few instructions
-/// per 64 bytes instead of a gather per 8. Bytes are looked up by their low seven bits, so a
-/// non-ASCII byte passes wherever its ASCII twin would: the sieve passes a superset of the
-/// keyword positions, and [`Literals::check`] decides. Sorted this way, 428 keywords pass
-/// 0.8-1.1% of the positions of prose, code and logs (their three-byte prefixes alone occur at
-/// 1.3-1.6%).
+/// feature of a position (a byte, or a pair of neighbouring bytes hashed) is six bits, looked
+/// up in a 64-entry table that says which groups have a keyword with that value there; a
+/// position passes where some group passes every feature. A 64-entry byte table is one
+/// `vpermb`, which looks up 64 positions at once, so the sieve costs a few instructions per
+/// 64 bytes instead of a gather per 8. Six-bit features fold bytes together (after [`fold`]:
+/// `A` and `!`, `P` and `0`), so the sieve passes a superset of the keyword positions, and
+/// [`Literals::check`] decides. Sorted this way, 428 keywords pass 0.9-1.6% of the positions
+/// of prose, code and logs (1.1-1.8% without the fold, which let lower-case letters meet
+/// digits; their three-byte prefixes alone occur at 1.3-1.6%).
+///
+/// Seven-bit features (128-entry tables, one `vpermi2b` each) pass 0.55-1.04%, but their 28
+/// table registers do not fit beside the kernel's other vectors: reloaded from the stack
+/// every step, they made the whole keyword search slower (595 against 485 ns on 2 KB of prose
+/// with three times fewer candidates; 1,270-1,500 against 1,620-1,710 MB/s for stage 1 on
+/// `prompts.txt`).
 #[derive(Clone)]
 struct Sieve {
-    /// The pair hash's byte permutation `PERM`, then for each feature the table of groups 0-7
-    /// and that of groups 8-15.
-    tables: Box<[[u8; 128]; 1 + 2 * FEATURES]>,
+    /// The pair hash's byte permutation of 0..128, as its two halves (the kernel's two
+    /// `vpermi2b` table operands).
+    perm: Box<[[u8; 64]; 2]>,
+    /// For each feature, the table of groups 0-7 and that of groups 8-15.
+    tables: Box<[[u8; 64]; 2 * FEATURES]>,
 }
 
 impl Sieve {
     fn new(keywords: &[Box<[u8]>]) -> Sieve {
-        let mut tables = Box::new([[0u8; 128]; 1 + 2 * FEATURES]);
-        tables[0] = Sieve::permutation();
-        let perm = tables[0];
+        let mut tables = Box::new([[0u8; 64]; 2 * FEATURES]);
+        let full = Sieve::permutation();
+        let mut perm = Box::new([[0u8; 64]; 2]);
+        perm[0].copy_from_slice(&full[..64]);
+        perm[1].copy_from_slice(&full[64..]);
         let mut order: Vec<usize> = (0..keywords.len()).collect();
         // Group keywords of one length (up to four) and the same second to fourth bytes: the
         // features of a group then take few values each.
@@ -261,7 +280,7 @@ impl Sieve {
             let group = rank * GROUPS / order.len();
             let (half, bit) = (group / 8, 1u8 << (group % 8));
             for (f, &span) in FEATURE_SPAN.iter().enumerate() {
-                let table = &mut tables[1 + 2 * f + half];
+                let table = &mut tables[2 * f + half];
                 if k.len() < span {
                     table.iter_mut().for_each(|e| *e |= bit);
                 } else {
@@ -269,7 +288,7 @@ impl Sieve {
                 }
             }
         }
-        Sieve { tables }
+        Sieve { perm, tables }
     }
 
     /// A fixed permutation of 0..128 (a seeded shuffle), which spreads pairs of ASCII bytes
@@ -287,11 +306,11 @@ impl Sieve {
     }
 
     /// Feature `f` of the bytes `w` (at least `FEATURE_SPAN[f]` of them), as the kernel
-    /// computes it: seven bits.
-    fn feature(perm: &[u8; 128], w: &[u8], f: usize) -> u8 {
-        let pair = |a: u8, b: u8| (a ^ perm[usize::from(b & 127)]) & 127;
+    /// computes it: six bits.
+    fn feature(perm: &[[u8; 64]; 2], w: &[u8], f: usize) -> u8 {
+        let pair = |a: u8, b: u8| (a ^ perm[usize::from(b >> 6 & 1)][usize::from(b & 63)]) & 63;
         match f {
-            0..=3 => w[f] & 127,
+            0..=3 => fold(w[f]) & 63,
             _ => pair(w[f - 4], w[f - 3]),
         }
     }
@@ -300,10 +319,9 @@ impl Sieve {
     /// form of the kernel's test, for tests.
     #[cfg(test)]
     fn passes(&self, w: &[u8]) -> bool {
-        let perm = &self.tables[0];
         let groups = |half: usize| {
             (0..FEATURES)
-                .fold(0xFFu8, |acc, f| acc & self.tables[1 + 2 * f + half][usize::from(Sieve::feature(perm, w, f))])
+                .fold(0xFFu8, |acc, f| acc & self.tables[2 * f + half][usize::from(Sieve::feature(&self.perm, w, f))])
         };
         groups(0) | groups(1) != 0
     }
@@ -546,10 +564,11 @@ mod avx2 {
     }
 }
 
-/// The sieve 64 positions at a time with AVX-512 VBMI: four unaligned loads give the bytes at
-/// offsets 0 to 3 of every position, three `vpermi2b` and three XORs their pair hashes, and
-/// fourteen `vpermi2b` the groups passing each feature (eight groups per table). Positions that
-/// pass go through the exact filter and the verification; the portable loop finishes the tail.
+/// The sieve 64 positions at a time with AVX-512 VBMI and GFNI: four unaligned loads give the
+/// bytes at offsets 0 to 3 of every position, four `vgf2p8affineqb` fold them, three
+/// `vpermi2b` and three XORs give the pair hashes, and fourteen `vpermb` the groups passing
+/// each feature (eight groups per table, all fourteen held in registers). Positions that pass
+/// go through the exact filter and the verification; the portable loop finishes the tail.
 #[cfg(target_arch = "x86_64")]
 #[allow(unsafe_code)]
 mod avx512 {
@@ -557,12 +576,17 @@ mod avx512 {
 
     use super::{Sieve, FEATURES};
 
+    /// [`super::fold`] as a GF(2) bit matrix: the row of output bit `i` is byte `7 - i`; bit 5's
+    /// row takes bits 5 and 6, every other row its own bit.
+    const FOLD: i64 = 0x0102_0408_1060_4080;
+
     /// Whether the CPU has the AVX-512 subsets the kernel uses (`std` caches the answer).
     #[inline]
     pub(super) fn available() -> bool {
         is_x86_feature_detected!("avx512f")
             && is_x86_feature_detected!("avx512bw")
             && is_x86_feature_detected!("avx512vbmi")
+            && is_x86_feature_detected!("gfni")
     }
 
     /// Calls `hit(i)` for every position `i` that passes the sieve, in order, and returns where
@@ -576,30 +600,19 @@ mod avx512 {
         unsafe { scan_avx512(sieve, hay, hit) }
     }
 
-    /// One 128-entry table as the two 64-byte halves `vpermi2b` takes.
-    #[derive(Clone, Copy)]
-    struct Table(__m512i, __m512i);
-
-    impl Table {
-        #[inline]
-        #[target_feature(enable = "avx512f,avx512bw,avx512vbmi")]
-        fn load(t: &[u8; 128]) -> Table {
-            // SAFETY: `t` is 128 readable bytes, two unaligned 64-byte loads.
-            unsafe { Table(_mm512_loadu_si512(t.as_ptr().cast()), _mm512_loadu_si512(t[64..].as_ptr().cast())) }
-        }
-
-        /// Entry `x & 127` of the table for each byte `x` of `idx`.
-        #[inline]
-        #[target_feature(enable = "avx512f,avx512bw,avx512vbmi")]
-        fn get(self, idx: __m512i) -> __m512i {
-            _mm512_permutex2var_epi8(self.0, idx, self.1)
-        }
+    /// Loads a 64-byte table.
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512bw,avx512vbmi,gfni")]
+    fn load(t: &[u8; 64]) -> __m512i {
+        // SAFETY: `t` is 64 readable bytes, one unaligned 64-byte load.
+        unsafe { _mm512_loadu_si512(t.as_ptr().cast()) }
     }
 
-    #[target_feature(enable = "avx512f,avx512bw,avx512vbmi")]
+    #[target_feature(enable = "avx512f,avx512bw,avx512vbmi,gfni")]
     fn scan_avx512(sieve: &Sieve, hay: &[u8], hit: &mut dyn FnMut(usize)) -> usize {
-        let perm = Table::load(&sieve.tables[0]);
-        let t: [Table; 2 * FEATURES] = std::array::from_fn(|j| Table::load(&sieve.tables[1 + j]));
+        let (perm_lo, perm_hi) = (load(&sieve.perm[0]), load(&sieve.perm[1]));
+        let fold = _mm512_set1_epi64(FOLD);
+        let t: [__m512i; 2 * FEATURES] = std::array::from_fn(|j| load(&sieve.tables[j]));
         let mut i = 0;
         while i + 67 <= hay.len() {
             let w = &hay[i..i + 67];
@@ -613,14 +626,18 @@ mod avx512 {
                     _mm512_loadu_si512(w[3..].as_ptr().cast()),
                 )
             };
-            // The pair hashes: a ^ PERM[b & 127] (the lookups ignore bit 7 of `a`).
-            let h01 = _mm512_xor_si512(b0, perm.get(b1));
-            let h12 = _mm512_xor_si512(b1, perm.get(b2));
-            let h23 = _mm512_xor_si512(b2, perm.get(b3));
-            let feats = [b0, b1, b2, b3, h01, h12, h23];
+            // The pair hashes: a ^ PERM[b & 127] (the table lookups read six bits of them).
+            let perm = |b| _mm512_permutex2var_epi8(perm_lo, b, perm_hi);
+            let h01 = _mm512_xor_si512(b0, perm(b1));
+            let h12 = _mm512_xor_si512(b1, perm(b2));
+            let h23 = _mm512_xor_si512(b2, perm(b3));
+            // The single-byte features, folded (see `super::fold`).
+            let f = |b| _mm512_gf2p8affine_epi64_epi8::<0>(b, fold);
+            let feats = [f(b0), f(b1), f(b2), f(b3), h01, h12, h23];
+            // Entry `x & 63` of a feature's table for each byte `x`.
             let half = |h: usize| {
                 let and = |a, b| _mm512_and_si512(a, b);
-                let g = |f: usize| t[2 * f + h].get(feats[f]);
+                let g = |f: usize| _mm512_permutexvar_epi8(feats[f], t[2 * f + h]);
                 and(and(and(g(0), g(1)), and(g(2), g(3))), and(and(g(4), g(5)), g(6)))
             };
             let any = _mm512_or_si512(half(0), half(1));

@@ -19,6 +19,7 @@ use crate::error::{Error, ErrorKind};
 use crate::literals::Literals;
 use crate::model::{Action, Category, Finding, Sensitivity};
 use crate::pack::{default_packs, Pack, RuleSpec, Trigger};
+use crate::screen::ScreenDfa;
 use crate::split::ValueSplit;
 use crate::validators::Validator;
 
@@ -108,8 +109,8 @@ pub(crate) struct Triggers {
     /// Digit rules; `digit_set` pattern i is `digits[i]`'s regex.
     pub digits: Vec<u32>,
     /// Compiled on first use, like rule regexes.
-    digit_set: OnceLock<Result<hybrid::dfa::DFA, Error>>,
-    digit_patterns: Vec<String>,
+    digit_set: OnceLock<Result<ScreenDfa, Error>>,
+    pub(crate) digit_patterns: Vec<String>,
     pub digit_min: u32,
     pub digit_before: usize,
     /// Longest match of any digit rule.
@@ -130,16 +131,20 @@ pub(crate) struct Triggers {
 }
 
 impl Triggers {
-    /// The multi-pattern DFA screening digit clusters, if there are digit rules.
-    pub fn digit_set(&self) -> Option<&hybrid::dfa::DFA> {
+    /// The multi-pattern DFA screening digit clusters, if there are digit rules: precompiled
+    /// for the default packs' digit rules (see `build.rs`), lazy for any other set.
+    pub fn digit_set(&self) -> Option<&ScreenDfa> {
         self.digit_set_result().and_then(|r| r.as_ref().ok())
     }
 
-    fn digit_set_result(&self) -> Option<&Result<hybrid::dfa::DFA, Error>> {
+    fn digit_set_result(&self) -> Option<&Result<ScreenDfa, Error>> {
         if self.digits.is_empty() {
             return None;
         }
-        Some(self.digit_set.get_or_init(|| build_screen_set(&self.digit_patterns, "digit")))
+        Some(self.digit_set.get_or_init(|| match crate::screen::precompiled_digit_screen(&self.digit_patterns) {
+            Some(dfa) => Ok(ScreenDfa::Dense(dfa)),
+            None => build_screen_set(&self.digit_patterns, "digit").map(ScreenDfa::Lazy),
+        }))
     }
 
     /// The multi-pattern DFA screening upper-case triggers, if some rules are screened.
@@ -605,10 +610,9 @@ impl ScannerBuilder {
         let rules = compiled.into_iter().collect::<Result<Vec<Rule>, Error>>()?;
         let triggers = build_triggers(&rules)?;
         if self.compile_eagerly {
-            for set in [triggers.digit_set_result(), triggers.upper_set_result()] {
-                if let Some(Err(e)) = set {
-                    return Err(e.clone());
-                }
+            let digit = triggers.digit_set_result().and_then(|r| r.as_ref().err());
+            if let Some(e) = digit.or_else(|| triggers.upper_set_result().and_then(|r| r.as_ref().err())) {
+                return Err(e.clone());
             }
         }
         let max_window = rules.iter().map(|r| r.spec.max_len).max().unwrap_or(0);
@@ -1156,7 +1160,7 @@ fn build_triggers(rules: &[Rule]) -> Result<Triggers, Error> {
 /// Screened rules (digit or upper-case triggers) as one lazy DFA reporting every pattern that
 /// matches (anchored use only). Driven byte by byte by the engine: through `meta::Regex` each
 /// screening call cost about twice as much, most of it call overhead on spans of a few bytes.
-fn build_screen_set(patterns: &[String], what: &str) -> Result<hybrid::dfa::DFA, Error> {
+pub(crate) fn build_screen_set(patterns: &[String], what: &str) -> Result<hybrid::dfa::DFA, Error> {
     hybrid::dfa::DFA::builder()
         .syntax(syntax_config())
         .thompson(thompson::Config::new().nfa_size_limit(Some(NFA_SIZE_LIMIT * 4)))

@@ -13,10 +13,11 @@
 //! these rules, whose cost grows with the regex's NFA size times the match's length).
 
 use regex_automata::hybrid::dfa::{Cache, DFA};
-use regex_automata::hybrid::LazyStateID;
 use regex_automata::nfa::thompson::{self, WhichCaptures};
 use regex_automata::{Anchored, Input, MatchKind};
 use regex_syntax::hir::{Hir, HirKind};
+
+use crate::screen::{walk, LazyWalk};
 
 /// Cache capacity of each split DFA: they run on one match at a time, anchored.
 const CACHE_CAPACITY: usize = 64 << 10;
@@ -184,7 +185,8 @@ fn ends_forward(
 ) -> Result<(), ()> {
     let input = Input::new(hay).span(lo..hi).anchored(Anchored::Yes);
     let sid = dfa.start_state_forward(cache, &input).map_err(|_| ())?;
-    walk(dfa, cache, sid, hay[lo..hi].iter().copied(), |k| lo + k, hay.get(hi).copied(), hi, |x, _, _| f(x))
+    let mut w = LazyWalk { dfa, cache };
+    walk(&mut w, sid, hay[lo..hi].iter().copied(), |k| lo + k, hay.get(hi).copied(), hi, |x, _, _| f(x))
 }
 
 /// Calls `f(x)` for every `x` in `lo..=hi` where the reversed regex of `dfa` (anchored at
@@ -200,50 +202,8 @@ fn starts_backward(
     let input = Input::new(hay).span(lo..hi).anchored(Anchored::Yes);
     let sid = dfa.start_state_reverse(cache, &input).map_err(|_| ())?;
     let before = lo.checked_sub(1).map(|p| hay[p]);
-    walk(dfa, cache, sid, hay[lo..hi].iter().rev().copied(), |k| hi - k, before, lo, |x, _, _| f(x))
-}
-
-/// Steps a lazy DFA from `sid` over `bytes`, then over `last` (the byte just past the walk, or
-/// the end of input when `None`), and calls `f(x, cache, state)` at every match state.
-/// Matches show one byte late in a lazy DFA: a match state after the `k`-th byte is a match
-/// at `x = at(k)` (walking forward from `lo`, the match ends at `lo + k`; walking backward
-/// from `hi`, it starts at `hi - k`), and one after `last` is a match at `end`. `Err` when the
-/// DFA gives up (a quit byte, or its cache thrashing); stops early at a dead state.
-#[allow(clippy::too_many_arguments)]
-#[inline]
-pub(crate) fn walk(
-    dfa: &DFA,
-    cache: &mut Cache,
-    mut sid: LazyStateID,
-    bytes: impl Iterator<Item = u8>,
-    at: impl Fn(usize) -> usize,
-    last: Option<u8>,
-    end: usize,
-    mut f: impl FnMut(usize, &Cache, LazyStateID),
-) -> Result<(), ()> {
-    for (k, b) in bytes.enumerate() {
-        sid = dfa.next_state(cache, sid, b).map_err(|_| ())?;
-        if sid.is_tagged() {
-            if sid.is_match() {
-                f(at(k), cache, sid);
-            } else if sid.is_dead() {
-                return Ok(());
-            } else if sid.is_quit() || sid.is_unknown() {
-                return Err(());
-            }
-        }
-    }
-    sid = match last {
-        Some(b) => dfa.next_state(cache, sid, b),
-        None => dfa.next_eoi_state(cache, sid),
-    }
-    .map_err(|_| ())?;
-    if sid.is_match() {
-        f(end, cache, sid);
-    } else if sid.is_quit() {
-        return Err(());
-    }
-    Ok(())
+    let mut w = LazyWalk { dfa, cache };
+    walk(&mut w, sid, hay[lo..hi].iter().rev().copied(), |k| hi - k, before, lo, |x, _, _| f(x))
 }
 
 #[cfg(test)]

@@ -174,19 +174,22 @@ fn is_sep(b: u8) -> bool {
     matches!(b, b' ' | b'-' | b'.' | b'/' | b')' | b'(')
 }
 
-/// The digit cluster starting at the digit at `start`.
-#[inline]
+/// The digit cluster starting at the digit at `start`, walked byte by byte (the reference for
+/// [`DigitClusters`], which reads digit runs from its mask).
+#[cfg(test)]
 pub(crate) fn digit_cluster(hay: &[u8], start: usize) -> DigitCluster {
-    let mut i = start;
-    let mut digits = 0u32;
-    let (mut dots, mut spaces) = (0u32, 0u32);
-    let mut end = start;
+    cluster_from(hay, start, |i| i + hay[i..].iter().take_while(|b| b.is_ascii_digit()).count())
+}
+
+/// The digit cluster starting at the digit at `start`, where `run_end(i)` is the end of the
+/// digit run at the digit `i`.
+#[inline(always)]
+fn cluster_from(hay: &[u8], start: usize, run_end: impl Fn(usize) -> usize) -> DigitCluster {
+    let (mut i, mut digits, mut dots, mut spaces) = (start, 0u32, 0u32, 0u32);
     loop {
-        while i < hay.len() && hay[i].is_ascii_digit() {
-            i += 1;
-            digits += 1;
-        }
-        end = end.max(i);
+        let e = run_end(i);
+        digits += (e - i) as u32;
+        i = e;
         // Up to two separator bytes ("(555) 123") before the next digit.
         let mut j = i;
         while j < hay.len() && j - i < 2 && is_sep(hay[j]) {
@@ -202,7 +205,7 @@ pub(crate) fn digit_cluster(hay: &[u8], start: usize) -> DigitCluster {
             break;
         }
     }
-    DigitCluster { start, end, digits, dots, spaces }
+    DigitCluster { start, end: i, digits, dots, spaces }
 }
 
 /// Iterates over digit clusters.
@@ -288,13 +291,40 @@ fn digit_bits(cpu: Cpu, hay: &[u8], base: usize) -> u64 {
     bits
 }
 
+impl DigitClusters<'_> {
+    /// The end of the digit run at the digit `i`: read from the mask where the run ends inside
+    /// it (logs: almost always), else walked.
+    #[inline]
+    fn run_end(&self, i: usize) -> usize {
+        let mut e = i;
+        if let Some(k) = i.checked_sub(self.base).filter(|&k| k < 64) {
+            // Ones from bit `k` on; zeros shifted in at the top end the count by bit 64.
+            let ones = (!(self.mask >> k)).trailing_zeros() as usize;
+            e = i + ones;
+            if k + ones < 64 {
+                return e;
+            }
+        }
+        while e < self.hay.len() && self.hay[e].is_ascii_digit() {
+            e += 1;
+        }
+        e
+    }
+
+    /// The cluster at `start`, its digit runs measured by [`DigitClusters::run_end`].
+    #[inline]
+    fn cluster(&self, start: usize) -> DigitCluster {
+        cluster_from(self.hay, start, |i| self.run_end(i))
+    }
+}
+
 impl Iterator for DigitClusters<'_> {
     type Item = DigitCluster;
 
     #[inline]
     fn next(&mut self) -> Option<DigitCluster> {
         let start = self.next_digit(self.pos)?;
-        let c = digit_cluster(self.hay, start);
+        let c = self.cluster(start);
         self.pos = c.end.max(start + 1);
         Some(c)
     }
@@ -458,15 +488,18 @@ mod tests {
 
     #[test]
     fn cluster_iteration_matches_the_scalar_walk() {
-        // Clusters across the 64-byte masks, at the end, and after long digit-free stretches.
+        // Clusters across the 64-byte masks, at the end, and after long digit-free stretches;
+        // with the second alphabet, digit runs longer than a mask.
         let mut r: u64 = 5;
-        let alphabet = b"0123456789 -./()x:a\xc3\xa9";
-        for len in [0, 1, 63, 64, 65, 127, 128, 129, 300, 1000] {
+        let alphabets: [&[u8]; 2] = [b"0123456789 -./()x:a\xc3\xa9", b"0123456789012345678901234567890123456789 -"];
+        for (len, alphabet) in
+            [0, 1, 63, 64, 65, 127, 128, 129, 300, 1000].into_iter().flat_map(|l| alphabets.map(|a| (l, a)))
+        {
             for _ in 0..8 {
                 let hay: Vec<u8> = (0..len)
                     .map(|_| {
                         r = r.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                        let k = (r >> 33) as usize % (alphabet.len() + 30);
+                        let k = (r >> 33) as usize % (alphabet.len() + if alphabet.len() > 30 { 1 } else { 30 });
                         // Runs of `x` make long digit-free stretches.
                         alphabet.get(k).copied().unwrap_or(b'x')
                     })
