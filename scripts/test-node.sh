@@ -10,6 +10,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../bindings/node"
 export CARGO_TERM_COLOR=never
+# Small test builds, as in scripts/test.sh (which sets these when it calls this script).
+export CARGO_PROFILE_DEV_DEBUG=${CARGO_PROFILE_DEV_DEBUG:-0} CARGO_INCREMENTAL=${CARGO_INCREMENTAL:-0}
 export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false npm_config_progress=false
 
 node -e 'const [M] = process.versions.node.split(".").map(Number); if (M < 18) { console.error(`node ${process.version}: need >= 18`); process.exit(1) }'

@@ -6,7 +6,10 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 py_dir=bindings/python
 venv=$py_dir/.venv
-export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1 CARGO_TERM_COLOR=never
+# No pip wheel cache (~440 MB on a fresh machine): the packages install once into the venv.
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1 PIP_NO_CACHE_DIR=1 CARGO_TERM_COLOR=never
+# Small test builds, as in scripts/test.sh (which sets these when it calls this script).
+export CARGO_PROFILE_DEV_DEBUG=${CARGO_PROFILE_DEV_DEBUG:-0} CARGO_INCREMENTAL=${CARGO_INCREMENTAL:-0}
 
 python=${PYTHON:-python3}
 if [ ! -x "$venv/bin/python" ]; then
