@@ -886,14 +886,6 @@ mod tests {
     };
     use crate::scanner::ByteSet;
 
-    /// For every rule searched anchored at its window starts (keyword rules with
-    /// [`crate::scanner::Rule::kw_offsets`], digit and upper-case rules at their screened starts):
-    /// on texts glued from its examples (positive and negative, with and without separators,
-    /// so that matches touch, overlap and repeat), the anchored searches at the window starts
-    /// find exactly what the unanchored search over each merged window finds. For digit rules,
-    /// whose values start where the screen looks, the window search's matches that start
-    /// elsewhere (a value after a `-` in another cluster, reached by a window that happened to
-    /// be long enough) are left out of the comparison; nothing else is.
     /// Both ways of sorting windows (few: one comparison sort; many: bucketed by rule) give
     /// the windows ordered by rule, then start, and lose or invent none.
     #[test]
@@ -925,6 +917,14 @@ mod tests {
         }
     }
 
+    /// For every rule searched anchored at its window starts (keyword rules with
+    /// [`crate::scanner::Rule::kw_offsets`], digit and upper-case rules at their screened starts):
+    /// on texts glued from its examples (positive and negative, with and without separators,
+    /// so that matches touch, overlap and repeat), the anchored searches at the window starts
+    /// find exactly what the unanchored search over each merged window finds. For digit rules,
+    /// whose values start where the screen looks, the window search's matches that start
+    /// elsewhere (a value after a `-` in another cluster, reached by a window that happened to
+    /// be long enough) are left out of the comparison; nothing else is.
     #[test]
     fn anchored_keyword_search_finds_what_the_window_search_finds() {
         let scanner = crate::Scanner::new();
