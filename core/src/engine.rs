@@ -846,17 +846,49 @@ fn judge(inner: &Inner, rule: &Rule, r: u32, text: &str, ms: usize, vs: usize, v
 /// Keeps the best of overlapping candidates: higher priority, then confidence, then longer,
 /// then earlier. Returns them sorted by start.
 pub(crate) fn resolve_overlaps(mut cands: Vec<Candidate>) -> Vec<Candidate> {
-    cands.sort_by(|a, b| {
-        b.priority
-            .cmp(&a.priority)
-            .then(b.confidence.total_cmp(&a.confidence))
-            .then((b.end - b.start).cmp(&(a.end - a.start)))
-            .then(a.start.cmp(&b.start))
-            .then(a.rule.cmp(&b.rule))
-    });
+    // Whether a candidate is kept depends only on the candidates it overlaps, so each chain of
+    // overlapping candidates is decided on its own, and one that overlaps nothing (most) is
+    // kept without a look at priorities. Chains are found in order of start, one pass. (Code
+    // with 14,000 findings per 16 MiB: the priority sort of every candidate, then a tree of
+    // kept ones, was 18M of 543M instructions.)
+    cands.sort_unstable_by_key(|c| c.start);
+    let mut out = Vec::with_capacity(cands.len());
+    let mut i = 0;
+    while i < cands.len() {
+        let (mut j, mut end) = (i + 1, cands[i].end);
+        while j < cands.len() && cands[j].start < end {
+            end = end.max(cands[j].end);
+            j += 1;
+        }
+        if j == i + 1 {
+            out.push(cands[i]);
+        } else {
+            out.extend(resolve_chain(&mut cands[i..j]));
+        }
+        i = j;
+    }
+    out
+}
+
+/// The order in which overlapping candidates are considered: priority, then confidence, then
+/// length (all highest first), then start and rule. Candidates equal in all of these are
+/// equal in every field.
+fn by_precedence(a: &Candidate, b: &Candidate) -> std::cmp::Ordering {
+    b.priority
+        .cmp(&a.priority)
+        .then(b.confidence.total_cmp(&a.confidence))
+        .then((b.end - b.start).cmp(&(a.end - a.start)))
+        .then(a.start.cmp(&b.start))
+        .then(a.rule.cmp(&b.rule))
+}
+
+/// Keeps, in order of precedence, each candidate that overlaps none kept before it; returns
+/// the kept ones sorted by start.
+fn resolve_chain(cands: &mut [Candidate]) -> Vec<Candidate> {
+    cands.sort_unstable_by(by_precedence);
     if cands.len() <= 64 {
         let mut kept: Vec<Candidate> = Vec::with_capacity(cands.len());
-        for c in cands {
+        for &c in cands.iter() {
             // `kept` is sorted by start; a candidate overlaps if its neighbours do.
             let i = kept.partition_point(|k| k.start < c.start);
             let clash_prev = i > 0 && kept[i - 1].end > c.start;
@@ -867,9 +899,9 @@ pub(crate) fn resolve_overlaps(mut cands: Vec<Candidate>) -> Vec<Candidate> {
         }
         return kept;
     }
-    // Text dense with findings: inserting into a sorted vector would be quadratic.
+    // A long chain: inserting into a sorted vector would be quadratic.
     let mut kept: std::collections::BTreeMap<usize, Candidate> = std::collections::BTreeMap::new();
-    for c in cands {
+    for &c in cands.iter() {
         let clash_prev = kept.range(..c.start).next_back().is_some_and(|(_, k)| k.end > c.start);
         let clash_next = kept.range(c.start..).next().is_some_and(|(_, k)| k.start < c.end);
         if !clash_prev && !clash_next {
@@ -882,9 +914,42 @@ pub(crate) fn resolve_overlaps(mut cands: Vec<Candidate>) -> Vec<Candidate> {
 #[cfg(test)]
 mod tests {
     use super::{
-        at_spans, ceil_char, collect_windows, confirm, floor_char, snap_to_space, sort_windows, Scratch, Span,
+        at_spans, ceil_char, collect_windows, confirm, floor_char, resolve_chain, resolve_overlaps, snap_to_space,
+        sort_windows, Candidate, Scratch, Span,
     };
     use crate::scanner::ByteSet;
+
+    /// Deciding each chain of overlapping candidates on its own keeps what deciding all
+    /// candidates at once keeps (short and long chains, ties in every field, touching spans).
+    #[test]
+    fn chains_resolve_as_the_whole_list_does() {
+        let mut r: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = |m: u64| {
+            r ^= r << 13;
+            r ^= r >> 7;
+            r ^= r << 17;
+            r % m
+        };
+        for round in 0..400 {
+            let n = [0, 1, 2, 5, 40, 200][round % 6];
+            let spread = [20, 200, 5_000][round % 3];
+            let cands: Vec<Candidate> = (0..n)
+                .map(|_| {
+                    let start = next(spread) as usize;
+                    Candidate {
+                        rule: next(6) as u32,
+                        start,
+                        end: start + 1 + next(30) as usize,
+                        confidence: [0.5, 0.8, 0.9][next(3) as usize],
+                        priority: next(3) as i32 - 1,
+                    }
+                })
+                .collect();
+            let mut whole = cands.clone();
+            let want = resolve_chain(&mut whole);
+            assert_eq!(resolve_overlaps(cands), want, "round {round}");
+        }
+    }
 
     /// Both ways of sorting windows (few: one comparison sort; many: bucketed by rule) give
     /// the windows ordered by rule, then start, and lose or invent none.
