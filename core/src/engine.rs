@@ -919,17 +919,21 @@ mod tests {
     };
     use crate::scanner::ByteSet;
 
-    /// Deciding each chain of overlapping candidates on its own keeps what deciding all
-    /// candidates at once keeps (short and long chains, ties in every field, touching spans).
-    #[test]
-    fn chains_resolve_as_the_whole_list_does() {
-        let mut r: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = |m: u64| {
+    /// A seeded xorshift generator: each call gives a number below its argument.
+    fn below(mut r: u64) -> impl FnMut(u64) -> u64 {
+        move |m| {
             r ^= r << 13;
             r ^= r >> 7;
             r ^= r << 17;
             r % m
-        };
+        }
+    }
+
+    /// Deciding each chain of overlapping candidates on its own keeps what deciding all
+    /// candidates at once keeps (short and long chains, ties in every field, touching spans).
+    #[test]
+    fn chains_resolve_as_the_whole_list_does() {
+        let mut next = below(0x9E37_79B9_7F4A_7C15);
         for round in 0..400 {
             let n = [0, 1, 2, 5, 40, 200][round % 6];
             let spread = [20, 200, 5_000][round % 3];
@@ -955,13 +959,7 @@ mod tests {
     /// the windows ordered by rule, then start, and lose or invent none.
     #[test]
     fn window_sorts_order_by_rule_then_start() {
-        let mut r: u64 = 0x2545_F491_4F6C_DD1D;
-        let mut next = |m: u64| {
-            r ^= r << 13;
-            r ^= r >> 7;
-            r ^= r << 17;
-            r % m
-        };
+        let mut next = below(0x2545_F491_4F6C_DD1D);
         let (mut spare, mut counts) = (Vec::new(), Vec::new());
         for n in [0usize, 1, 5, 127, 128, 1_000, 5_000] {
             for rules in [1usize, 3, 300, 2_000] {
