@@ -129,13 +129,16 @@ mod avx2 {
             let d = _mm256_sub_epi8(v, lo);
             _mm256_cmpeq_epi8(_mm256_min_epu8(d, span), d)
         };
+        // The hex digits and colons among 32 bytes.
+        let hexcolon_of = |v: __m256i| {
+            let hex = _mm256_or_si256(within(v, zero, nine), within(_mm256_or_si256(v, case), lower_a, five));
+            _mm256_or_si256(hex, _mm256_cmpeq_epi8(v, colon))
+        };
         // The colons of the 32 bytes at `p` (33 readable) that a hex digit or a colon follows.
         let candidates = |p: &[u8], colons: __m256i| {
             // SAFETY: callers pass 33 readable bytes, so the load at offset 1 stays inside.
             let next = unsafe { _mm256_loadu_si256(p[1..].as_ptr().cast()) };
-            let hex = _mm256_or_si256(within(next, zero, nine), within(_mm256_or_si256(next, case), lower_a, five));
-            let follows = _mm256_or_si256(hex, _mm256_cmpeq_epi8(next, colon));
-            _mm256_movemask_epi8(_mm256_and_si256(colons, follows)) as u32
+            _mm256_movemask_epi8(_mm256_and_si256(colons, hexcolon_of(next))) as u32
         };
         while from + 65 <= hay.len() {
             let chunk = &hay[from..from + 65];
@@ -162,12 +165,7 @@ mod avx2 {
                         // hex digits and colons) whose bytes all lie in the block (its first
                         // colon at 3..=57).
                         let digits = bits(within(v0, zero, nine), within(v1, zero, nine));
-                        let hex = |v: __m256i| {
-                            let h =
-                                _mm256_or_si256(within(v, zero, nine), within(_mm256_or_si256(v, case), lower_a, five));
-                            _mm256_or_si256(h, _mm256_cmpeq_epi8(v, colon))
-                        };
-                        let hexcolon = bits(hex(v0), hex(v1));
+                        let hexcolon = bits(hexcolon_of(v0), hexcolon_of(v1));
                         let clock = all
                             & digits << 2
                             & digits << 1
