@@ -8,7 +8,7 @@ use regex_automata::{Anchored, Input};
 use crate::filters::{has_context, inside_label, is_own_replacement, is_placeholder, shannon_entropy};
 use crate::pack::Trigger;
 use crate::scanner::{ByteSet, Inner, Rule};
-use crate::screen::{walk, DenseWalk, LazyWalk, ScreenDfa, Walker};
+use crate::screen::{walk_anchored, DenseWalk, LazyWalk, ScreenDfa, Walker};
 use crate::split::{SplitCache, ValueSplit, SPLIT_AFTER};
 use crate::triggers::{is_upper_start, DigitClusters, HexColonClusters};
 
@@ -74,17 +74,7 @@ fn screen_anchored<W: Walker>(
     end: usize,
     found: &mut dyn FnMut(usize),
 ) -> Result<(), ()> {
-    let input = Input::new(hay).span(s..end).anchored(Anchored::Yes);
-    let sid = w.start(&input)?;
-    walk(
-        w,
-        sid,
-        hay[s..end].iter().copied(),
-        |k| s + k,
-        hay.get(end).copied(),
-        end,
-        |_, w, sid| w.for_each_match(sid, found),
-    )
+    walk_anchored(w, hay, s, end, |_, w, sid| w.for_each_match(sid, found))
 }
 
 /// The digit screen of one scan: the precompiled DFA, or the lazy one with this thread's cache.

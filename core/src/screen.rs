@@ -210,3 +210,18 @@ pub(crate) fn walk<W: Walker>(
     }
     Ok(())
 }
+
+/// [`walk`] anchored at `lo` over `hay[lo..hi]`, from the start state that `hay`'s byte before
+/// `lo` selects, with the byte at `hi` (or the end of input) as the look-ahead.
+#[inline]
+pub(crate) fn walk_anchored<W: Walker>(
+    w: &mut W,
+    hay: &[u8],
+    lo: usize,
+    hi: usize,
+    f: impl FnMut(usize, &W, W::Sid),
+) -> Result<(), ()> {
+    let input = Input::new(hay).span(lo..hi).anchored(regex_automata::Anchored::Yes);
+    let sid = w.start(&input)?;
+    walk(w, sid, hay[lo..hi].iter().copied(), |k| lo + k, hay.get(hi).copied(), hi, f)
+}

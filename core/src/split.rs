@@ -17,7 +17,7 @@ use regex_automata::nfa::thompson::{self, WhichCaptures};
 use regex_automata::{Anchored, Input, MatchKind};
 use regex_syntax::hir::{Hir, HirKind};
 
-use crate::screen::{walk, LazyWalk};
+use crate::screen::{walk, walk_anchored, LazyWalk};
 
 /// Cache capacity of each split DFA: they run on one match at a time, anchored.
 const CACHE_CAPACITY: usize = 64 << 10;
@@ -183,10 +183,7 @@ fn ends_forward(
     hi: usize,
     f: &mut dyn FnMut(usize),
 ) -> Result<(), ()> {
-    let input = Input::new(hay).span(lo..hi).anchored(Anchored::Yes);
-    let sid = dfa.start_state_forward(cache, &input).map_err(|_| ())?;
-    let mut w = LazyWalk { dfa, cache };
-    walk(&mut w, sid, hay[lo..hi].iter().copied(), |k| lo + k, hay.get(hi).copied(), hi, |x, _, _| f(x))
+    walk_anchored(&mut LazyWalk { dfa, cache }, hay, lo, hi, |x, _, _| f(x))
 }
 
 /// Calls `f(x)` for every `x` in `lo..=hi` where the reversed regex of `dfa` (anchored at
