@@ -1,5 +1,6 @@
 #![allow(missing_docs)] // criterion_group! generates undocumented functions
-//! One benchmark per pipeline stage on the generated corpora: the trigger scan (stage 1), the
+//! One benchmark per pipeline stage on the generated corpora: the keyword search alone (stage
+//! 1a, checked against a naive search for every keyword), the trigger scan (stage 1), the
 //! confirmation (stages 2 and 3: window merging, regexes, validators, overlap resolution), the
 //! redaction (stage 4: actions and the re-scan around each replacement), and JSON-lines
 //! redaction (parse, redact by key and by value, serialize). Each stage's answer is checked
@@ -18,6 +19,27 @@ const KINDS: [(&str, Kind); 4] =
 
 fn corpus(kind: Kind) -> Corpus {
     generate(kind, 4 << 20, 25, 7)
+}
+
+/// Every occurrence of every keyword, by comparing each keyword at every position.
+fn naive_keyword_count(keywords: &[&[u8]], text: &[u8]) -> usize {
+    keywords.iter().map(|k| text.windows(k.len()).filter(|w| w == k).count()).sum()
+}
+
+fn keyword_search(c: &mut Criterion) {
+    let scanner = Scanner::new();
+    let keywords = stages::keywords(&scanner);
+    let mut g = c.benchmark_group("stage1a_keyword_search");
+    for (name, kind) in KINDS {
+        let corpus = corpus(kind);
+        let (n, _) = stages::keyword_search(&scanner, &corpus.text);
+        assert_eq!(n, naive_keyword_count(&keywords, corpus.text.as_bytes()), "{name}: every keyword occurrence");
+        g.throughput(Throughput::Bytes(corpus.text.len() as u64));
+        g.bench_with_input(BenchmarkId::from_parameter(name), &corpus.text, |b, t| {
+            b.iter(|| black_box(stages::keyword_search(&scanner, black_box(t))))
+        });
+    }
+    g.finish();
 }
 
 fn trigger_scan(c: &mut Criterion) {
@@ -98,5 +120,5 @@ fn json(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, trigger_scan, confirm, redact, json);
+criterion_group!(benches, keyword_search, trigger_scan, confirm, redact, json);
 criterion_main!(benches);

@@ -1,4 +1,5 @@
-//! Time per pipeline stage on corpus files, in process: stage 1 (trigger scan), stages 2–3
+//! Time per pipeline stage on corpus files, in process: the keyword search alone (stage 1a),
+//! stage 1 (trigger scan), stages 2–3
 //! (confirmation and overlap resolution) and stage 4 (redaction), each over 256 KiB segments
 //! of whole lines, warm (best of `PASSES`, default 5, after one pass that warms the caches).
 //!
@@ -10,7 +11,7 @@ use std::time::Instant;
 
 use scrubline::stages;
 
-fn best(passes: usize, mut f: impl FnMut() -> usize) -> (f64, usize) {
+fn best<T>(passes: usize, mut f: impl FnMut() -> T) -> (f64, T) {
     let mut best = f64::MAX;
     let mut n = f();
     for _ in 0..passes {
@@ -29,13 +30,17 @@ fn main() {
         let segs = scrubline_benches::segments(&text, 256 << 10);
         let windows: Vec<_> = segs.iter().map(|s| stages::trigger_scan(&scanner, s)).collect();
         let confirmed: Vec<_> = segs.iter().zip(&windows).map(|(s, w)| stages::confirm(&scanner, s, w)).collect();
-        let (t1, nw) = best(passes, || segs.iter().map(|s| stages::trigger_scan(&scanner, s).len()).sum());
-        let (t2, nf) =
-            best(passes, || segs.iter().zip(&windows).map(|(s, w)| stages::confirm(&scanner, s, w).len()).sum());
-        let (t4, _) =
-            best(passes, || segs.iter().zip(&confirmed).map(|(s, c)| stages::redact(&scanner, s, c).len()).sum());
+        let (t0, nk) = best(passes, || segs.iter().map(|s| stages::keyword_search(&scanner, s).0).sum::<usize>());
+        let (t1, nw) = best(passes, || segs.iter().map(|s| stages::trigger_scan(&scanner, s).len()).sum::<usize>());
+        let (t2, nf) = best(passes, || {
+            segs.iter().zip(&windows).map(|(s, w)| stages::confirm(&scanner, s, w).len()).sum::<usize>()
+        });
+        let (t4, _) = best(passes, || {
+            segs.iter().zip(&confirmed).map(|(s, c)| stages::redact(&scanner, s, c).len()).sum::<usize>()
+        });
         let wbytes: usize = windows.iter().map(|w| w.bytes()).sum();
         let mb = text.len() as f64 / 1e6;
+        println!("{path}: keyword search {:.0} MB/s ({nk} keywords)", text.len() as f64 / 1e6 / t0);
         println!(
             "{path}: stage 1 {:.0} MB/s ({nw} windows, {:.1} MB), stages 2-3 {:.0} MB/s ({nf} findings), \
              stage 4 {:.0} MB/s; all {:.0} MB/s",

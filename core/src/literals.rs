@@ -116,6 +116,12 @@ impl Literals {
         Literals { filter, bucket_of, buckets, entries, keywords: kws, sieve }
     }
 
+    /// The keywords, in id order.
+    #[cfg(feature = "stages")]
+    pub(crate) fn keywords(&self) -> impl Iterator<Item = &[u8]> {
+        self.keywords.iter().map(|k| &k[..])
+    }
+
     /// Length of keyword `id`.
     #[inline]
     pub(crate) fn keyword_len(&self, id: usize) -> usize {

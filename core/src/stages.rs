@@ -72,6 +72,25 @@ pub fn trigger_scan(scanner: &Scanner, text: &str) -> Windows {
     Windows { list: guard.windows.clone() }
 }
 
+/// Stage 1a alone: the keyword search over `text`, without opening windows. Returns the
+/// number of keyword occurrences (every occurrence of every keyword, overlapping ones
+/// included) and a checksum of their positions and keywords, so that a benchmark can check
+/// its answer and the search cannot be optimized away.
+pub fn keyword_search(scanner: &Scanner, text: &str) -> (usize, u64) {
+    let mut n = 0;
+    let mut sum = 0u64;
+    scanner.inner.triggers.keywords.literals.for_each(text.as_bytes(), |start, id| {
+        n += 1;
+        sum = sum.wrapping_add((start as u64) << 16 ^ id as u64);
+    });
+    (n, sum)
+}
+
+/// The keywords stage 1a searches for (case-sensitive, as the rules' packs spell them).
+pub fn keywords(scanner: &Scanner) -> Vec<&[u8]> {
+    scanner.inner.triggers.keywords.literals.keywords().collect()
+}
+
 /// What stages 2 and 3 accepted in one text: findings as rule indices and byte offsets.
 #[derive(Debug, Clone, Default)]
 pub struct Confirmed {
