@@ -36,6 +36,7 @@ impl Cpu {
 mod avx2 {
     use std::arch::x86_64::*;
 
+    use super::Classes;
     pub(super) use crate::has_avx2 as available;
 
     /// Proof that the CPU has AVX2: only [`Avx2::detect`] makes one, after checking.
@@ -48,21 +49,20 @@ mod avx2 {
             available().then_some(Avx2(()))
         }
 
-        /// The digits of the 64 bytes at `base` as a bit mask, or `None` where fewer than 64
-        /// bytes are left.
+        /// The classes of the 64 bytes at `base`, or `None` where fewer than 64 bytes are left.
         #[inline]
-        pub(super) fn digit_bits(self, hay: &[u8], base: usize) -> Option<u64> {
+        pub(super) fn classes(self, hay: &[u8], base: usize) -> Option<Classes> {
             let chunk = hay.get(base..base.checked_add(64)?)?;
             // SAFETY: an `Avx2` exists only where `detect` found AVX2 on this CPU, which is
-            // all `digit_bits_avx2` needs.
-            Some(unsafe { digit_bits_avx2(chunk) })
+            // all `classes_avx2` needs.
+            Some(unsafe { classes_avx2(chunk) })
         }
 
-        /// `Ok` of the next digit at or after `from` and the digit mask of the 64 bytes from
-        /// it (`None` if there is none), or `Err(from)` where fewer than 32 bytes are left to
+        /// `Ok` of the next digit at or after `from` and the classes of the 64 bytes from it
+        /// (`None` if there is none), or `Err(from)` where fewer than 32 bytes are left to
         /// search.
         #[inline]
-        pub(super) fn next_digit_bits(self, hay: &[u8], from: usize) -> Result<Option<(usize, u64)>, usize> {
+        pub(super) fn next_digit_bits(self, hay: &[u8], from: usize) -> Result<Option<(usize, Classes)>, usize> {
             // SAFETY: an `Avx2` exists only where `detect` found AVX2 on this CPU, which is
             // all `next_digit_bits_avx2` needs.
             unsafe { next_digit_bits_avx2(hay, from) }
@@ -91,23 +91,45 @@ mod avx2 {
         _mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_min_epu8(d, _mm256_set1_epi8(9)), d)) as u32
     }
 
-    /// The digits of the first 64 bytes of `chunk` (at least 64) as a bit mask.
+    /// The digits and the separators of the first 32 bytes of `p` (at least 32), as bit masks.
     #[inline]
     #[target_feature(enable = "avx2")]
-    fn digit_bits_avx2(chunk: &[u8]) -> u64 {
-        u64::from(digits32(chunk)) | u64::from(digits32(&chunk[32..])) << 32
+    fn classes32(p: &[u8]) -> [u32; 2] {
+        assert!(p.len() >= 32);
+        // SAFETY: `p` is at least 32 readable bytes (asserted); `loadu` has no alignment
+        // requirement.
+        let v = unsafe { _mm256_loadu_si256(p.as_ptr().cast()) };
+        let within = |lo: u8, span: u8| {
+            let d = _mm256_sub_epi8(v, _mm256_set1_epi8(lo as i8));
+            _mm256_cmpeq_epi8(_mm256_min_epu8(d, _mm256_set1_epi8(span as i8)), d)
+        };
+        let digits = within(b'0', 9);
+        // The separators: ' ', '(' and ')', and '-' '.' '/'.
+        let space = _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b' ' as i8));
+        let seps = _mm256_or_si256(_mm256_or_si256(space, within(b'(', 1)), within(b'-', 2));
+        [digits, seps].map(|m| _mm256_movemask_epi8(m) as u32)
+    }
+
+    /// The classes of the first 64 bytes of `chunk` (at least 64).
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn classes_avx2(chunk: &[u8]) -> Classes {
+        let [d0, s0] = classes32(chunk);
+        let [d1, s1] = classes32(&chunk[32..]);
+        let join = |lo: u32, hi: u32| u64::from(lo) | u64::from(hi) << 32;
+        Classes::new(join(d0, d1), join(s0, s1))
     }
 
     #[target_feature(enable = "avx2")]
-    fn next_digit_bits_avx2(hay: &[u8], mut from: usize) -> Result<Option<(usize, u64)>, usize> {
+    fn next_digit_bits_avx2(hay: &[u8], mut from: usize) -> Result<Option<(usize, Classes)>, usize> {
         while from + 32 <= hay.len() {
             let m = digits32(&hay[from..]);
             if m != 0 {
                 let p = from + m.trailing_zeros() as usize;
                 let mask = match hay.get(p..p + 64) {
-                    Some(w) => digit_bits_avx2(w),
-                    // Near the end: the portable mask, eight bytes at a time.
-                    None => super::digit_bits(super::Cpu { avx2: None }, hay, p),
+                    Some(w) => classes_avx2(w),
+                    // Near the end: the portable masks, eight bytes at a time.
+                    None => super::classes(super::Cpu { avx2: None }, hay, p),
                 };
                 return Ok(Some((p, mask)));
             }
@@ -241,25 +263,56 @@ fn cluster_from(hay: &[u8], start: usize, run_end: impl Fn(usize) -> usize) -> D
     DigitCluster { start, end: i, digits, dots, spaces }
 }
 
+/// Which of 64 bytes (bit `k` for the byte at `base + k`; none past the end of the text) are
+/// digits, and which belong to a cluster's body.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Classes {
+    digits: u64,
+    /// The digits, and the separators that join two of them (one between two digits, or two
+    /// in a row between two digits): a cluster is a run of these bits that starts with a
+    /// digit. Bits 62 and 63 may be missing (they depend on the bytes after the 64).
+    body: u64,
+}
+
+/// Bits up to here of [`Classes::body`] are exact.
+const BODY_EXACT: usize = 61;
+
+impl Classes {
+    /// The classes from the digit and separator masks.
+    #[inline(always)]
+    fn new(digits: u64, seps: u64) -> Classes {
+        // Bit k of `after` is set where byte k - 1 is a digit; of `before`, where byte k + 1
+        // is one (and `before2` byte k + 2).
+        let (after, before, before2) = (digits << 1, digits >> 1, digits >> 2);
+        let single = seps & after & before;
+        let double = seps & seps >> 1 & after & before2;
+        Classes { digits, body: digits | single | double | double << 1 }
+    }
+}
+
 /// Iterates over digit clusters.
 ///
 /// Logs hold a digit cluster every 15 bytes (dates, times, ports, ids), so the next cluster is
-/// found in a bit mask of the digits of the 64 bytes at `base`, kept between clusters, rather
+/// found in bit masks of the 64 bytes at `base` ([`Classes`]), kept between clusters, rather
 /// than by a vector search per cluster (measured on 16 MiB of logs: 1.1 million searches at
-/// about 40 instructions each).
+/// about 40 instructions each), and the cluster's extent and counts are read from the masks
+/// rather than walked byte by byte.
 pub(crate) struct DigitClusters<'h> {
     hay: &'h [u8],
     pos: usize,
     cpu: Cpu,
-    /// Bit `k` is set where `hay[base + k]` is a digit (none past the end).
-    mask: u64,
+    /// The classes of the 64 bytes at `base`.
+    mask: Classes,
     base: usize,
 }
 
 impl<'h> DigitClusters<'h> {
     pub(crate) fn new(hay: &'h [u8]) -> Self {
-        let cpu = Cpu::detect();
-        DigitClusters { hay, pos: 0, cpu, mask: digit_bits(cpu, hay, 0), base: 0 }
+        Self::on(Cpu::detect(), hay)
+    }
+
+    fn on(cpu: Cpu, hay: &'h [u8]) -> Self {
+        DigitClusters { hay, pos: 0, cpu, mask: classes(cpu, hay, 0), base: 0 }
     }
 
     /// The first digit at or after `from`.
@@ -267,7 +320,7 @@ impl<'h> DigitClusters<'h> {
     fn next_digit(&mut self, from: usize) -> Option<usize> {
         // `from` never moves back (clusters come in order): it is at or after `base`.
         if from < self.base + 64 {
-            let m = self.mask & (u64::MAX << (from - self.base));
+            let m = self.mask.digits & (u64::MAX << (from - self.base));
             if m != 0 {
                 return Some(self.base + m.trailing_zeros() as usize);
             }
@@ -278,11 +331,11 @@ impl<'h> DigitClusters<'h> {
     }
 }
 
-/// The first digit at or after `from`, and the digits of the 64 bytes from it as a bit mask
-/// (see [`digit_bits`]). Prose holds a digit cluster every few hundred bytes: the vector
-/// search skips to it in one call, and the mask then serves the clusters that follow.
+/// The first digit at or after `from`, and the classes of the 64 bytes from it (see
+/// [`classes`]). Prose holds a digit cluster every few hundred bytes: the vector search skips
+/// to it in one call, and the masks then serve the clusters that follow.
 #[inline]
-fn next_digit_bits(cpu: Cpu, hay: &[u8], mut from: usize) -> Option<(usize, u64)> {
+fn next_digit_bits(cpu: Cpu, hay: &[u8], mut from: usize) -> Option<(usize, Classes)> {
     #[cfg(target_arch = "x86_64")]
     if let Some(avx2) = cpu.avx2 {
         match avx2.next_digit_bits(hay, from) {
@@ -291,16 +344,23 @@ fn next_digit_bits(cpu: Cpu, hay: &[u8], mut from: usize) -> Option<(usize, u64)
         }
     }
     let p = from + hay.get(from..)?.iter().position(u8::is_ascii_digit)?;
-    Some((p, digit_bits(cpu, hay, p)))
+    Some((p, classes(cpu, hay, p)))
 }
 
-/// Bit `k` set where `hay[base + k]` is an ASCII digit, for the 64 bytes at `base` (fewer near
-/// the end).
+/// Bit 7 of each byte of the result is set where the byte of `x` equals `b`.
+#[inline(always)]
+fn eq_mask(x: u64, b: u8) -> u64 {
+    let t = x ^ (LO * u64::from(b));
+    // A byte of `t` is zero exactly where neither its low seven bits nor its top bit are set.
+    !((t & (LO * 0x7f)).wrapping_add(LO * 0x7f) | t) & HI
+}
+
+/// The [`Classes`] of the 64 bytes at `base` (fewer near the end).
 #[inline]
-fn digit_bits(cpu: Cpu, hay: &[u8], base: usize) -> u64 {
+fn classes(cpu: Cpu, hay: &[u8], base: usize) -> Classes {
     #[cfg(target_arch = "x86_64")]
     if let Some(avx2) = cpu.avx2 {
-        if let Some(m) = avx2.digit_bits(hay, base) {
+        if let Some(m) = avx2.classes(hay, base) {
             return m;
         }
     }
@@ -308,31 +368,36 @@ fn digit_bits(cpu: Cpu, hay: &[u8], base: usize) -> u64 {
     let _ = cpu;
     let end = hay.len().min(base + 64);
     let bytes = hay.get(base..end).unwrap_or_default();
-    let mut bits = 0u64;
+    let (mut digits, mut seps) = (0u64, 0u64);
     let mut words = bytes.chunks_exact(8);
     for (k, w) in words.by_ref().enumerate() {
         let mut b = [0u8; 8];
         b.copy_from_slice(w);
+        let x = u64::from_le_bytes(b);
         // Bit 7 of each byte to one bit per byte: the multiply gathers them in the top byte.
-        let m = digit_mask(u64::from_le_bytes(b)) >> 7;
-        bits |= (m.wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * k);
+        let bits = |m: u64| ((m >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * k);
+        let sep = [b' ', b'-', b'.', b'/', b'(', b')'].iter().fold(0, |m, &b| m | eq_mask(x, b));
+        digits |= bits(digit_mask(x));
+        seps |= bits(sep);
     }
     let done = bytes.len() - words.remainder().len();
-    for (k, b) in words.remainder().iter().enumerate() {
-        bits |= u64::from(b.is_ascii_digit()) << (done + k);
+    for (k, &b) in words.remainder().iter().enumerate() {
+        let bit = 1u64 << (done + k);
+        digits |= if b.is_ascii_digit() { bit } else { 0 };
+        seps |= if is_sep(b) { bit } else { 0 };
     }
-    bits
+    Classes::new(digits, seps)
 }
 
 impl DigitClusters<'_> {
     /// The end of the digit run at the digit `i`: read from the mask where the run ends inside
-    /// it (logs: almost always), else walked.
+    /// it, else walked.
     #[inline]
     fn run_end(&self, i: usize) -> usize {
         let mut e = i;
         if let Some(k) = i.checked_sub(self.base).filter(|&k| k < 64) {
             // Ones from bit `k` on; zeros shifted in at the top end the count by bit 64.
-            let ones = (!(self.mask >> k)).trailing_zeros() as usize;
+            let ones = (!(self.mask.digits >> k)).trailing_zeros() as usize;
             e = i + ones;
             if k + ones < 64 {
                 return e;
@@ -344,9 +409,32 @@ impl DigitClusters<'_> {
         e
     }
 
-    /// The cluster at `start`, its digit runs measured by [`DigitClusters::run_end`].
+    /// The cluster at the digit `start` (at or after `base`): read from the masks where it ends
+    /// in their exact part (logs: almost always), else walked with its digit runs measured by
+    /// [`DigitClusters::run_end`].
     #[inline]
     fn cluster(&self, start: usize) -> DigitCluster {
+        let k = start - self.base;
+        if k <= BODY_EXACT {
+            // Ones of the body from bit `k` on; the cluster ends at the first zero.
+            let end = k + (!(self.mask.body >> k)).trailing_zeros() as usize;
+            if end <= BODY_EXACT {
+                let span = (u64::MAX << k) & !(u64::MAX << end);
+                let m = &self.mask;
+                // The separators inside, looked at one by one: most clusters have none or
+                // a few, and the baseline x86-64 target has no POPCNT instruction.
+                let mut seps = m.body & !m.digits & span;
+                let (mut n, mut dots, mut spaces) = (0, 0, 0);
+                while seps != 0 {
+                    let b = self.hay[self.base + seps.trailing_zeros() as usize];
+                    n += 1;
+                    dots += u32::from(b == b'.');
+                    spaces += u32::from(b == b' ');
+                    seps &= seps - 1;
+                }
+                return DigitCluster { start, end: self.base + end, digits: (end - k) as u32 - n, dots, spaces };
+            }
+        }
         cluster_from(self.hay, start, |i| self.run_end(i))
     }
 }
@@ -497,34 +585,61 @@ pub(crate) fn is_upper_start(hay: &[u8], p: usize) -> bool {
 mod tests {
     use super::*;
 
-    /// The portable mask (what CPUs without AVX2 use).
-    fn portable_bits(hay: &[u8], base: usize) -> u64 {
+    /// The portable CPU (what CPUs without AVX2 get).
+    fn portable_cpu() -> Cpu {
         #[cfg(target_arch = "x86_64")]
         let cpu = Cpu { avx2: None };
         #[cfg(not(target_arch = "x86_64"))]
         let cpu = Cpu {};
-        digit_bits(cpu, hay, base)
+        cpu
+    }
+
+    /// The classes of the 64 bytes at `base`, byte by byte, with the body's bits 62 and 63
+    /// left as `classes` may leave them.
+    fn reference_classes(hay: &[u8], base: usize, got_body: u64) -> Classes {
+        let bits = |f: &dyn Fn(u8) -> bool| {
+            (base..hay.len().min(base + 64)).filter(|&i| f(hay[i])).fold(0u64, |m, i| m | 1 << (i - base))
+        };
+        let digits = bits(&|b| b.is_ascii_digit());
+        // The bytes before `base` are not looked at: clusters read from the masks start at or
+        // after it.
+        let d = |i: usize| i >= base && hay.get(i).is_some_and(u8::is_ascii_digit);
+        let s = |i: usize| i >= base && hay.get(i).is_some_and(|&b| is_sep(b));
+        // A separator joins where the scalar walk steps over it: one between two digits, or
+        // two in a row between two digits.
+        let body = (base..hay.len().min(base + 64))
+            .filter(|&i| {
+                d(i) || s(i)
+                    && i > 0
+                    && (d(i - 1) && (d(i + 1) || s(i + 1) && d(i + 2)) || i > 1 && s(i - 1) && d(i - 2) && d(i + 1))
+            })
+            .fold(0u64, |m, i| m | 1 << (i - base));
+        let top = !0u64 << (BODY_EXACT + 1);
+        Classes { digits, body: body & !top | got_body & top }
     }
 
     #[test]
-    fn digit_bits_mark_every_digit_and_nothing_else() {
-        // Every byte value at every position of the 64, and masks that run past the end.
+    fn classes_mark_every_byte_and_nothing_else() {
+        // Every byte value at every position of the 64, beside digits and separators, and
+        // masks that run past the end.
         for b in 0..=255u8 {
             for pos in 0..64 {
-                let mut v = vec![b'x'; 70];
-                v[pos] = b;
-                let want = u64::from(b.is_ascii_digit()) << pos;
-                assert_eq!(digit_bits(Cpu::detect(), &v, 0), want, "byte {b} at {pos}");
-                assert_eq!(portable_bits(&v, 0), want, "byte {b} at {pos}");
+                for fill in [b'x', b'7', b' '] {
+                    let mut v = vec![fill; 70];
+                    v[pos] = b;
+                    for cpu in [Cpu::detect(), portable_cpu()] {
+                        let got = classes(cpu, &v, 0);
+                        assert_eq!(got, reference_classes(&v, 0, got.body), "byte {b} at {pos} in {fill}");
+                    }
+                }
             }
         }
-        let t = "héllo 7 wörld 0123456789 ünïcode 42".as_bytes();
+        let t = "héllo 7 wörld 0123456789 ünïcode 42 (555) 123-45.67 1 - 2 3..4 5 /6".as_bytes();
         for base in 0..=t.len() + 1 {
-            let want = (base..t.len().min(base + 64))
-                .filter(|&i| t[i].is_ascii_digit())
-                .fold(0u64, |m, i| m | 1 << (i - base));
-            assert_eq!(digit_bits(Cpu::detect(), t, base), want, "base {base}");
-            assert_eq!(portable_bits(t, base), want, "base {base}");
+            for cpu in [Cpu::detect(), portable_cpu()] {
+                let got = classes(cpu, t, base);
+                assert_eq!(got, reference_classes(t, base, got.body), "base {base}");
+            }
         }
     }
 
@@ -533,16 +648,22 @@ mod tests {
         // Clusters across the 64-byte masks, at the end, and after long digit-free stretches;
         // with the second alphabet, digit runs longer than a mask.
         let mut r: u64 = 5;
-        let alphabets: [&[u8]; 2] = [b"0123456789 -./()x:a\xc3\xa9", b"0123456789012345678901234567890123456789 -"];
-        for (len, alphabet) in
+        // The third alphabet makes clusters of single digits and separator pairs and triples,
+        // which end anywhere in a mask, and run across it.
+        // Each with how many more `x` it draws from: runs of `x` make long digit-free stretches.
+        let alphabets: [(&[u8], usize); 3] = [
+            (b"0123456789 -./()x:a\xc3\xa9", 30),
+            (b"0123456789012345678901234567890123456789 -", 1),
+            (b"01 -./()+x", 0),
+        ];
+        for (len, (alphabet, xs)) in
             [0, 1, 63, 64, 65, 127, 128, 129, 300, 1000].into_iter().flat_map(|l| alphabets.map(|a| (l, a)))
         {
-            for _ in 0..8 {
+            for _ in 0..32 {
                 let hay: Vec<u8> = (0..len)
                     .map(|_| {
                         r = r.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                        let k = (r >> 33) as usize % (alphabet.len() + if alphabet.len() > 30 { 1 } else { 30 });
-                        // Runs of `x` make long digit-free stretches.
+                        let k = (r >> 33) as usize % (alphabet.len() + xs);
                         alphabet.get(k).copied().unwrap_or(b'x')
                     })
                     .collect();
@@ -554,7 +675,9 @@ mod tests {
                     pos = c.end.max(start + 1);
                     want.push(c);
                 }
-                assert_eq!(DigitClusters::new(&hay).collect::<Vec<_>>(), want, "{hay:?}");
+                for cpu in [Cpu::detect(), portable_cpu()] {
+                    assert_eq!(DigitClusters::on(cpu, &hay).collect::<Vec<_>>(), want, "{hay:?}");
+                }
             }
         }
     }
