@@ -33,6 +33,15 @@ mod literals;
 pub(crate) fn has_avx2() -> bool {
     std::arch::is_x86_feature_detected!("avx2")
 }
+
+/// Whether the CPU has AVX2 and the bit instructions of the same generation (BMI1, BMI2,
+/// LZCNT, POPCNT), for code compiled a second time for them.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+pub(crate) fn has_x86_64_v3() -> bool {
+    use std::arch::is_x86_feature_detected as has;
+    has!("avx2") && has!("bmi1") && has!("bmi2") && has!("lzcnt") && has!("popcnt")
+}
 mod model;
 mod pack;
 mod policy;
