@@ -10,7 +10,7 @@ use crate::pack::Trigger;
 use crate::scanner::{ByteSet, Inner, Rule};
 use crate::screen::{walk_anchored, DenseWalk, LazyWalk, ScreenDfa, Walker};
 use crate::split::{SplitCache, ValueSplit, SPLIT_AFTER};
-use crate::triggers::{is_upper_start, DigitClusters, HexColonClusters};
+use crate::triggers::{is_upper_start, value_prefix_starts, walk_value_prefixes, DigitClusters, HexColonClusters};
 
 /// A confirmed finding before conversion to the public type.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -237,12 +237,6 @@ fn screen_upper(
     }
 }
 
-/// A byte that can start a value just before its digits: `+44…`, `(555)…`, `DE89…`.
-#[inline]
-fn is_value_prefix(b: u8) -> bool {
-    b.is_ascii_alphabetic() || b == b'+' || b == b'('
-}
-
 /// How far a window's start moves back to reach whitespace (see [`snap_to_space`]).
 const SNAP_BACK: usize = 256;
 
@@ -414,20 +408,16 @@ fn collect_windows_body(inner: &Inner, scratch: &mut Scratch, hay: &[u8]) {
             };
             // Value starts before the digits: `+44 …`, `(555) …`, `DE89 …`, `JK 48 …`,
             // `Y-0395728-G`; separators are stepped over, other bytes end the walk.
-            let mut k = c.start;
-            while k > 0 && c.start - k < t.digit_before {
-                let b = hay[k - 1];
-                // Only where a word starts: letters glued to more letters (`sha256`,
-                // `x86_64`) begin no value that the word boundary of a rule would accept.
-                let word_start = k < 2 || !hay[k - 2].is_ascii_alphanumeric();
-                if is_value_prefix(b) {
-                    if word_start || !b.is_ascii_alphanumeric() {
-                        try_start(k - 1, windows);
-                    }
-                } else if !matches!(b, b' ' | b'-' | b'.' | b'/') {
-                    break;
+            // (`value_prefix_starts` finds the same places with vectors where it can.)
+            if let Some(mut starts) = value_prefix_starts(hay, c.start, t.digit_before) {
+                // Nearest first, as the walk goes.
+                while starts != 0 {
+                    let i = 31 - starts.leading_zeros();
+                    try_start(c.start - 16 + i as usize, windows);
+                    starts &= !(1 << i);
                 }
-                k -= 1;
+            } else {
+                walk_value_prefixes(hay, c.start, t.digit_before, |s| try_start(s, windows));
             }
             try_start(c.start, windows);
             // Inside a cluster a value starts only after a space (`ref 12 4111 1111 …`), not
