@@ -10,7 +10,7 @@ use crate::pack::Trigger;
 use crate::scanner::{ByteSet, Inner, Rule};
 use crate::screen::{walk_anchored, DenseWalk, LazyWalk, ScreenDfa, Walker};
 use crate::split::{SplitCache, ValueSplit, SPLIT_AFTER};
-use crate::triggers::{is_upper_start, value_prefix_starts, walk_value_prefixes, DigitClusters, HexColonClusters};
+use crate::triggers::{for_each_value_prefix, is_upper_start, DigitClusters, HexColonClusters};
 
 /// A confirmed finding before conversion to the public type.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -408,17 +408,7 @@ fn collect_windows_body(inner: &Inner, scratch: &mut Scratch, hay: &[u8]) {
             };
             // Value starts before the digits: `+44 …`, `(555) …`, `DE89 …`, `JK 48 …`,
             // `Y-0395728-G`; separators are stepped over, other bytes end the walk.
-            // (`value_prefix_starts` finds the same places with vectors where it can.)
-            if let Some(mut starts) = value_prefix_starts(hay, c.start, t.digit_before) {
-                // Nearest first, as the walk goes.
-                while starts != 0 {
-                    let i = 31 - starts.leading_zeros();
-                    try_start(c.start - 16 + i as usize, windows);
-                    starts &= !(1 << i);
-                }
-            } else {
-                walk_value_prefixes(hay, c.start, t.digit_before, |s| try_start(s, windows));
-            }
+            for_each_value_prefix(hay, c.start, t.digit_before, |s| try_start(s, windows));
             try_start(c.start, windows);
             // Inside a cluster a value starts only after a space (`ref 12 4111 1111 …`), not
             // after `-`, `.` or `/`, and only where enough digits remain.
