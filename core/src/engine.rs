@@ -36,6 +36,11 @@ pub(crate) struct Scratch {
     /// [`sort_windows`]' buffers: windows per rule, and the windows bucketed by rule.
     window_counts: Vec<u32>,
     window_spare: Vec<(u32, usize, usize)>,
+    /// Every keyword occurrence `(start, keyword id)` the last searching [`collect_windows`]
+    /// found, in order of start: redaction re-scans the neighbourhoods of its replacements
+    /// with these instead of searching their unchanged bytes again (see
+    /// `redact::region_hits`).
+    pub(crate) kw_hits: Vec<(usize, u32)>,
 }
 
 /// Results of recent digit screens (see [`screen_memoized`]). A screen's result depends only
@@ -287,6 +292,20 @@ fn scan_rules(inner: &Inner, scratch: &mut Scratch, text: &str) -> Vec<Candidate
     confirm_windows(inner, scratch, text)
 }
 
+/// [`scan`] with the keyword occurrences in `text` already known (`hits`: every occurrence of
+/// every keyword, `(start, keyword id)` in order of start, as the search reports them): the
+/// same candidates, without the keyword search.
+pub(crate) fn scan_with_hits(
+    inner: &Inner,
+    scratch: &mut Scratch,
+    text: &str,
+    hits: &[(usize, u32)],
+) -> Vec<Candidate> {
+    collect_windows_given(inner, scratch, text.as_bytes(), Some(hits));
+    let cands = confirm_windows(inner, scratch, text);
+    crate::policy::apply_lists(inner, text, cands)
+}
+
 /// Stage 1: fills `scratch.windows` with `(rule, start, end)` for every place a rule may
 /// match (keywords, digit clusters, `@`, hex-colon runs, upper-case letters before digits).
 ///
@@ -294,28 +313,37 @@ fn scan_rules(inner: &Inner, scratch: &mut Scratch, text: &str) -> Vec<Candidate
 /// POPCNT), the same code is compiled a second time for them: the baseline x86-64 target
 /// has no POPCNT and no TZCNT, which the cluster loop uses once per cluster (logs: one every
 /// 15 bytes), and the vector kernels inline into it.
-#[allow(unsafe_code)]
+///
+/// The keyword occurrences it finds are kept in `scratch.kw_hits`.
 pub(crate) fn collect_windows(inner: &Inner, scratch: &mut Scratch, hay: &[u8]) {
+    collect_windows_given(inner, scratch, hay, None);
+}
+
+/// [`collect_windows`], with the keyword occurrences taken from `hits` instead of searched
+/// for when given (then `scratch.kw_hits` is left empty).
+#[allow(unsafe_code)]
+fn collect_windows_given(inner: &Inner, scratch: &mut Scratch, hay: &[u8], hits: Option<&[(usize, u32)]>) {
     #[cfg(target_arch = "x86_64")]
     if crate::has_x86_64_v3() {
         // SAFETY: the CPU has every feature `collect_windows_v3` enables (checked just above).
-        return unsafe { collect_windows_v3(inner, scratch, hay) };
+        return unsafe { collect_windows_v3(inner, scratch, hay, hits) };
     }
-    collect_windows_body(inner, scratch, hay);
+    collect_windows_body(inner, scratch, hay, hits);
 }
 
 /// [`collect_windows`] compiled for AVX2 and its bit instructions.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,bmi1,bmi2,lzcnt,popcnt")]
-fn collect_windows_v3(inner: &Inner, scratch: &mut Scratch, hay: &[u8]) {
-    collect_windows_body(inner, scratch, hay);
+fn collect_windows_v3(inner: &Inner, scratch: &mut Scratch, hay: &[u8], hits: Option<&[(usize, u32)]>) {
+    collect_windows_body(inner, scratch, hay, hits);
 }
 
 #[inline(always)]
-fn collect_windows_body(inner: &Inner, scratch: &mut Scratch, hay: &[u8]) {
+fn collect_windows_body(inner: &Inner, scratch: &mut Scratch, hay: &[u8], hits: Option<&[(usize, u32)]>) {
     let t = &inner.triggers;
     let rules = &inner.rules;
     scratch.windows.clear();
+    scratch.kw_hits.clear();
     let windows = &mut scratch.windows;
     let push = |windows: &mut Vec<(u32, usize, usize)>, r: u32, anchor: usize, anchor_end: usize| {
         let spec = &rules[r as usize].spec;
@@ -324,7 +352,7 @@ fn collect_windows_body(inner: &Inner, scratch: &mut Scratch, hay: &[u8]) {
 
     // Stage 1a: every occurrence of every keyword, one pass.
     let kw = &t.keywords;
-    kw.literals.for_each(hay, |start, id| {
+    let mut on_keyword = |start: usize, id: usize| {
         let klen = kw.literals.keyword_len(id);
         // `PASSPORT` inside our own `[US_PASSPORT]` label is no keyword.
         if start > 0 && hay[start - 1] != b'[' && inside_label(hay, start, start + klen) {
@@ -344,7 +372,17 @@ fn collect_windows_body(inner: &Inner, scratch: &mut Scratch, hay: &[u8]) {
                 push(windows, r, start, start + klen);
             }
         }
-    });
+    };
+    match hits {
+        Some(hits) => hits.iter().for_each(|&(start, id)| on_keyword(start, id as usize)),
+        None => {
+            let kw_hits = &mut scratch.kw_hits;
+            kw.literals.for_each(hay, |start, id| {
+                kw_hits.push((start, id as u32));
+                on_keyword(start, id);
+            });
+        }
+    }
 
     // Stage 1b: digit clusters, screened by one multi-pattern DFA run *anchored* at each place
     // a value can start: every digit group of the cluster, and the few bytes before it that can
@@ -955,7 +993,7 @@ mod tests {
         for t in &texts {
             collect_windows(inner, &mut scratch, t);
             let dispatched = scratch.windows.clone();
-            super::collect_windows_body(inner, &mut scratch, t);
+            super::collect_windows_body(inner, &mut scratch, t, None);
             assert_eq!(dispatched, scratch.windows, "{:?}", String::from_utf8_lossy(t));
             checked += usize::from(!dispatched.is_empty());
         }

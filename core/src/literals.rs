@@ -34,6 +34,8 @@ pub(crate) struct Literals {
     /// against one short contiguous run of these.
     entries: Vec<Entry>,
     keywords: Vec<Box<[u8]>>,
+    /// The longest keyword's length.
+    max_len: usize,
     /// The tables of the AVX-512 VBMI pre-filter (built everywhere; used where the CPU has it).
     sieve: Sieve,
 }
@@ -113,7 +115,8 @@ impl Literals {
             })
             .collect();
         let sieve = Sieve::new(&kws);
-        Literals { filter, bucket_of, buckets, entries, keywords: kws, sieve }
+        let max_len = kws.iter().map(|k| k.len()).max().unwrap_or(0);
+        Literals { filter, bucket_of, buckets, entries, keywords: kws, max_len, sieve }
     }
 
     /// The keywords, in id order.
@@ -126,6 +129,12 @@ impl Literals {
     #[inline]
     pub(crate) fn keyword_len(&self, id: usize) -> usize {
         self.keywords[id].len()
+    }
+
+    /// Length of the longest keyword (0 when there are none).
+    #[inline]
+    pub(crate) fn max_keyword_len(&self) -> usize {
+        self.max_len
     }
 
     /// Calls `f(start, keyword id)` for every occurrence, in order of `start`.

@@ -8,6 +8,7 @@ use sha2::Sha256;
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::engine::{Candidate, Scratch};
+use crate::literals::Literals;
 use crate::model::Action;
 use crate::scanner::Inner;
 use crate::vault::VaultUse;
@@ -26,23 +27,40 @@ const MAX_ROUNDS: usize = 3;
 /// again until nothing new is found: redacting twice changes nothing, and
 /// the output holds no finding. (Labels cannot supply context words: see `has_context`.)
 pub(crate) fn apply<'t>(inner: &Inner, scratch: &mut Scratch, text: &'t str, cands: &[Candidate]) -> Cow<'t, str> {
-    apply_with(inner, scratch, text, cands, None)
+    apply_rounds(inner, scratch, text, cands, None, false)
 }
 
-/// [`apply`], with placeholders taken from (and pseudonyms recorded in) a vault.
-pub(crate) fn apply_with<'t>(
+/// [`apply`] where `cands` is what `engine::scan(inner, scratch, text)` has just returned, with
+/// the same `scratch`: its keyword occurrences (`scratch.kw_hits`) then serve the first re-scan
+/// (see [`region_hits`]). With a vault, placeholders are taken from it (and pseudonyms
+/// recorded in it).
+pub(crate) fn apply_scanned<'t>(
     inner: &Inner,
     scratch: &mut Scratch,
     text: &'t str,
     cands: &[Candidate],
     vault: Option<VaultUse<'_>>,
 ) -> Cow<'t, str> {
+    apply_rounds(inner, scratch, text, cands, vault, true)
+}
+
+/// The first replacement pass, then the re-scan rounds.
+fn apply_rounds<'t>(
+    inner: &Inner,
+    scratch: &mut Scratch,
+    text: &'t str,
+    cands: &[Candidate],
+    vault: Option<VaultUse<'_>>,
+    scanned: bool,
+) -> Cow<'t, str> {
     let Some((mut out, mut reps)) = apply_once(inner, text, cands, vault) else { return Cow::Borrowed(text) };
+    let hits = if scanned { std::mem::take(&mut scratch.kw_hits) } else { Vec::new() };
+    let mut first = scanned.then_some(FirstPass { cands, hits: &hits });
     for _ in 0..MAX_ROUNDS {
         if reps.is_empty() {
             break;
         }
-        let extra = rescan(inner, scratch, &out, &reps);
+        let extra = rescan(inner, scratch, &out, &reps, first.take());
         match apply_once(inner, &out, &extra, vault) {
             Some((o, r)) => {
                 out = o;
@@ -51,28 +69,33 @@ pub(crate) fn apply_with<'t>(
             None => break,
         }
     }
+    // Back to the scratch, for its allocation.
+    scratch.kw_hits = hits;
     Cow::Owned(out)
 }
 
 /// Appends the redaction of `text` to `out` (reusing its allocation), with the same re-scan
-/// rounds as [`apply`]. Returns whether anything changed.
+/// rounds as [`apply`]. Returns whether anything changed. `scanned`: as for [`apply_scanned`].
 pub(crate) fn apply_into(
     inner: &Inner,
     scratch: &mut Scratch,
     text: &str,
     cands: &[Candidate],
     out: &mut String,
+    scanned: bool,
 ) -> bool {
     let base = out.len();
     let Some(mut reps) = write_once(inner, text, cands, out, None) else {
         out.push_str(text);
         return false;
     };
+    let hits = if scanned { std::mem::take(&mut scratch.kw_hits) } else { Vec::new() };
+    let mut first = scanned.then_some(FirstPass { cands, hits: &hits });
     for _ in 0..MAX_ROUNDS {
         if reps.is_empty() {
             break;
         }
-        let extra = rescan(inner, scratch, &out[base..], &reps);
+        let extra = rescan(inner, scratch, &out[base..], &reps, first.take());
         if extra.is_empty() {
             break;
         }
@@ -85,6 +108,7 @@ pub(crate) fn apply_into(
             }
         }
     }
+    scratch.kw_hits = hits;
     true
 }
 
@@ -136,20 +160,57 @@ fn write_once(
     Some(reps)
 }
 
+/// What the first pass over a text found: its candidates (the acting ones were replaced, in
+/// order) and every keyword occurrence in it.
+struct FirstPass<'a> {
+    cands: &'a [Candidate],
+    hits: &'a [(usize, u32)],
+}
+
 /// Findings in the neighbourhoods of `reps`, skipping any that touch a neighbourhood's cut
-/// edge (they may be truncated views of longer text).
-fn rescan(inner: &Inner, scratch: &mut Scratch, text: &str, reps: &[(usize, usize)]) -> Vec<Candidate> {
-    let mut regions: Vec<(usize, usize)> = Vec::new();
-    for &(s, e) in reps {
+/// edge (they may be truncated views of longer text). With `first` (the pass that `reps`
+/// replaced the findings of), keyword occurrences in the unchanged bytes are not searched
+/// again ([`region_hits`]).
+fn rescan(
+    inner: &Inner,
+    scratch: &mut Scratch,
+    text: &str,
+    reps: &[(usize, usize)],
+    first: Option<FirstPass<'_>>,
+) -> Vec<Candidate> {
+    // Each region and the range of `reps` inside it.
+    let mut regions: Vec<(usize, usize, usize, usize)> = Vec::new();
+    for (i, &(s, e)) in reps.iter().enumerate() {
         let (rs, re) = (floor(text, s.saturating_sub(RESCAN_MARGIN)), ceil(text, e + RESCAN_MARGIN));
         match regions.last_mut() {
-            Some(last) if rs <= last.1 => last.1 = last.1.max(re),
-            _ => regions.push((rs, re)),
+            Some(last) if rs <= last.1 => {
+                last.1 = last.1.max(re);
+                last.3 = i + 1;
+            }
+            _ => regions.push((rs, re, i, i + 1)),
         }
     }
+    // The spans the replacements took in the first pass's text, index for index with `reps`.
+    let orig: Vec<(usize, usize)> = first.as_ref().map_or_else(Vec::new, |f| {
+        f.cands
+            .iter()
+            .filter(|c| inner.rules[c.rule as usize].action != Action::Report)
+            .map(|c| (c.start, c.end))
+            .collect()
+    });
+    let first = first.filter(|_| orig.len() == reps.len());
+    let mut hits = Vec::new();
     let mut found = Vec::new();
-    for (rs, re) in regions {
-        for mut c in crate::engine::scan(inner, scratch, &text[rs..re]) {
+    for (rs, re, i, j) in regions {
+        let cands = match &first {
+            Some(f) => {
+                let lit = &inner.triggers.keywords.literals;
+                region_hits(lit, text.as_bytes(), (rs, re), &reps[i..j], &orig[i..j], f.hits, &mut hits);
+                crate::engine::scan_with_hits(inner, scratch, &text[rs..re], &hits)
+            }
+            None => crate::engine::scan(inner, scratch, &text[rs..re]),
+        };
+        for mut c in cands {
             let cut_left = rs > 0 && c.start == 0;
             let cut_right = re < text.len() && c.end == re - rs;
             if cut_left || cut_right {
@@ -161,6 +222,60 @@ fn rescan(inner: &Inner, scratch: &mut Scratch, text: &str, reps: &[(usize, usiz
         }
     }
     found
+}
+
+/// The keyword occurrences in `out[rs..re]` (`region`), relative to `rs` and in the order the
+/// search reports them (start, then keyword id), where `out` is a text in which `reps[k]`
+/// (ascending spans of `out`, all inside the region) replaced `orig[k]` (spans of the original
+/// text, whose keyword occurrences are `t_hits`, in the same order).
+///
+/// An occurrence depends only on its own bytes: those inside the unchanged bytes between
+/// replacements are the original's, moved by the difference in length of the replacements
+/// before them. Only the bytes around each replacement (up to the longest keyword's length
+/// less one on either side) are searched, for occurrences that overlap it.
+fn region_hits(
+    lit: &Literals,
+    out: &[u8],
+    region: (usize, usize),
+    reps: &[(usize, usize)],
+    orig: &[(usize, usize)],
+    t_hits: &[(usize, u32)],
+    hits: &mut Vec<(usize, u32)>,
+) {
+    let (rs, re) = region;
+    hits.clear();
+    let (Some(&(first_s, _)), Some(&(orig_s, _))) = (reps.first(), orig.first()) else { return };
+    // Unchanged runs: `out[a..b]` equals the original from `ta` on.
+    let mut unchanged = |a: usize, b: usize, ta: usize| {
+        let tb = ta + (b - a);
+        let from = t_hits.partition_point(|h| h.0 < ta);
+        for &(p, id) in t_hits[from..].iter().take_while(|h| h.0 < tb) {
+            if p + lit.keyword_len(id as usize) <= tb {
+                hits.push((p - ta + a - rs, id));
+            }
+        }
+    };
+    unchanged(rs, first_s, orig_s - (first_s - rs));
+    for k in 1..reps.len() {
+        unchanged(reps[k - 1].1, reps[k].0, orig[k - 1].1);
+    }
+    if let (Some(&(_, last_e)), Some(&(_, orig_e))) = (reps.last(), orig.last()) {
+        unchanged(last_e, re, orig_e);
+    }
+    let reach = lit.max_keyword_len().saturating_sub(1);
+    for (k, &(ps, pe)) in reps.iter().enumerate() {
+        let lo = rs.max(ps.saturating_sub(reach));
+        let hi = re.min(pe + reach);
+        // An occurrence that also overlaps the replacement before was found around that one.
+        let after = if k > 0 { reps[k - 1].1 } else { 0 };
+        lit.for_each(&out[lo..hi], |q, id| {
+            let q = lo + q;
+            if q < pe && q + lit.keyword_len(id) > ps && q >= after {
+                hits.push((q - rs, id as u32));
+            }
+        });
+    }
+    hits.sort_unstable();
 }
 
 fn floor(text: &str, mut i: usize) -> usize {
@@ -280,6 +395,115 @@ mod tests {
         s.clear();
         mask(&mut s, "abc", 4);
         assert_eq!(s, "***");
+    }
+
+    /// A small random generator for the tests below.
+    struct Lcg(u64);
+    impl Lcg {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (self.0 >> 33) as usize % n.max(1)
+        }
+    }
+
+    #[test]
+    fn region_hits_are_what_a_search_of_the_region_finds() {
+        // Keywords that overlap, nest and share heads, and text made of their bytes; the
+        // replacements are made of the same bytes (or empty), so that keywords run across
+        // their edges and across short gaps between two of them.
+        const KWS: [&str; 12] =
+            ["sk-", "sk-ant-", "ghp_", "AKIA", "oken", "token", "xox", "lin_", "her", "://", "password", "pass"];
+        let lit = Literals::new(KWS);
+        let alphabet = b"skantghp_AKIAokenxolin_her:/pword -.";
+        let mut r = Lcg(0x2545_f491_4f6c_dd1d);
+        // Keywords, their heads and tails, and single bytes.
+        let piece = |r: &mut Lcg, out: &mut Vec<u8>| {
+            let k = KWS[r.below(KWS.len())].as_bytes();
+            match r.below(4) {
+                0 => out.extend_from_slice(k),
+                1 => out.extend_from_slice(&k[..r.below(k.len())]),
+                2 => out.extend_from_slice(&k[r.below(k.len())..]),
+                _ => out.push(alphabet[r.below(alphabet.len())]),
+            }
+        };
+        let mut checked = 0;
+        for _ in 0..4000 {
+            let mut t = Vec::new();
+            for _ in 0..r.below(60) {
+                piece(&mut r, &mut t);
+            }
+            let len = t.len();
+            let (mut out, mut reps, mut orig) = (Vec::new(), Vec::new(), Vec::new());
+            let mut last = 0;
+            loop {
+                let s = last + [0, 1, 2, 5, 30][r.below(5)] + r.below(4);
+                let e = s + r.below(12);
+                if e > len || (s == e && s == last && !reps.is_empty()) {
+                    break;
+                }
+                out.extend_from_slice(&t[last..s]);
+                let at = out.len();
+                for _ in 0..[0, 1, 2, 3][r.below(4)] {
+                    piece(&mut r, &mut out);
+                }
+                reps.push((at, out.len()));
+                orig.push((s, e));
+                last = e;
+            }
+            out.extend_from_slice(&t[last..]);
+            if reps.is_empty() {
+                continue;
+            }
+            let mut t_hits = Vec::new();
+            lit.for_each(&t, |s, id| t_hits.push((s, id as u32)));
+            // A region holds whole replacements and unchanged bytes around them, as `rescan`'s.
+            for _ in 0..4 {
+                let i = r.below(reps.len());
+                let j = i + 1 + r.below(reps.len() - i);
+                let lo = if i > 0 { reps[i - 1].1 } else { 0 };
+                let hi = if j < reps.len() { reps[j].0 } else { out.len() };
+                let rs = lo + r.below(reps[i].0 - lo + 1);
+                let re = reps[j - 1].1 + r.below(hi - reps[j - 1].1 + 1);
+                let mut want = Vec::new();
+                lit.for_each(&out[rs..re], |s, id| want.push((s, id as u32)));
+                let mut got = Vec::new();
+                region_hits(&lit, &out, (rs, re), &reps[i..j], &orig[i..j], &t_hits, &mut got);
+                assert_eq!(got, want, "region {rs}..{re} of {:?}", String::from_utf8_lossy(&out));
+                checked += want.len();
+            }
+        }
+        assert!(checked > 10_000, "too few occurrences to compare: {checked}");
+    }
+
+    #[test]
+    fn rescans_with_first_pass_keywords_redact_as_full_rescans() {
+        // Texts made of the packs' examples and the shared cases, glued with and without
+        // spaces: values side by side, keywords next to replaced values.
+        let scanner = crate::Scanner::new();
+        let inner = &scanner.inner;
+        let mut pieces: Vec<String> = inner.rules.iter().flat_map(|r| r.spec.examples.iter().cloned()).collect();
+        pieces
+            .extend(["password: ", "token=", " and ", "\n", "", " ", "api_key ", "[EMAIL]", "ghp_"].map(String::from));
+        let mut r = Lcg(7);
+        let mut scratch = Scratch::default();
+        let mut changed = 0;
+        for _ in 0..1500 {
+            let mut text = String::new();
+            for _ in 0..1 + r.below(6) {
+                text.push_str(&pieces[r.below(pieces.len())]);
+                text.push_str([" ", "", "\n", ", ", "="][r.below(5)]);
+            }
+            let cands = crate::engine::scan(inner, &mut scratch, &text);
+            let reused = apply_scanned(inner, &mut scratch, &text, &cands, None).into_owned();
+            let full = apply(inner, &mut scratch, &text, &cands).into_owned();
+            assert_eq!(reused, full, "{text:?}");
+            let mut into = String::from("head ");
+            let cands = crate::engine::scan(inner, &mut scratch, &text);
+            apply_into(inner, &mut scratch, &text, &cands, &mut into, true);
+            assert_eq!(into[5..], full[..], "{text:?}");
+            changed += usize::from(full != text);
+        }
+        assert!(changed > 1000, "too few redactions to compare: {changed}");
     }
 
     #[test]

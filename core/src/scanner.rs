@@ -255,7 +255,7 @@ impl Scanner {
     pub fn redact<'t>(&self, text: &'t str) -> Cow<'t, str> {
         let mut guard = self.inner.pool.get();
         let raw = crate::engine::scan(&self.inner, &mut guard, text);
-        crate::redact::apply(&self.inner, &mut guard, text, &raw)
+        crate::redact::apply_scanned(&self.inner, &mut guard, text, &raw, None)
     }
 
     /// Redacts and also returns the findings of the first pass (offsets into `text`). Values
@@ -264,7 +264,7 @@ impl Scanner {
     pub fn redact_with_findings<'s, 't>(&'s self, text: &'t str) -> (Cow<'t, str>, Vec<Finding<'s>>) {
         let mut guard = self.inner.pool.get();
         let raw = crate::engine::scan(&self.inner, &mut guard, text);
-        let out = crate::redact::apply(&self.inner, &mut guard, text, &raw);
+        let out = crate::redact::apply_scanned(&self.inner, &mut guard, text, &raw, None);
         (out, raw.into_iter().map(|c| self.finding(c)).collect())
     }
 
@@ -273,7 +273,7 @@ impl Scanner {
     pub fn redact_into(&self, text: &str, out: &mut String) -> usize {
         let mut guard = self.inner.pool.get();
         let raw = crate::engine::scan(&self.inner, &mut guard, text);
-        crate::redact::apply_into(&self.inner, &mut guard, text, &raw, out);
+        crate::redact::apply_into(&self.inner, &mut guard, text, &raw, out, true);
         raw.len()
     }
 

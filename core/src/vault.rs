@@ -445,6 +445,6 @@ impl Scanner {
     fn redact_vault<'t>(&self, text: &'t str, v: VaultUse<'_>) -> Cow<'t, str> {
         let mut guard = self.inner.pool.get();
         let raw = crate::engine::scan(&self.inner, &mut guard, text);
-        crate::redact::apply_with(&self.inner, &mut guard, text, &raw, Some(v))
+        crate::redact::apply_scanned(&self.inner, &mut guard, text, &raw, Some(v))
     }
 }
