@@ -384,8 +384,10 @@ fn collect_windows_body(inner: &Inner, scratch: &mut Scratch, hay: &[u8], hits: 
     let kw = &t.keywords;
     let mut on_keyword = |start: usize, id: usize| {
         let klen = kw.literals.keyword_len(id);
-        // `PASSPORT` inside our own `[US_PASSPORT]` label is no keyword.
-        if start > 0 && hay[start - 1] != b'[' && inside_label(hay, start, start + klen) {
+        // `PASSPORT` inside our own `[US_PASSPORT]` label is no keyword. (A keyword with a
+        // lower-case letter never is: tested first, its flag saves most calls, whose walks
+        // branch as unpredictably as the text.)
+        if kw.label_like[id] && start > 0 && hay[start - 1] != b'[' && inside_label(hay, start, start + klen) {
             return;
         }
         for &r in &kw.rules[id] {

@@ -101,6 +101,9 @@ pub(crate) struct KeywordSet {
     pub literals: Literals,
     /// Rules to confirm for each keyword of `literals`.
     pub rules: Vec<Vec<u32>>,
+    /// Whether each keyword could be part of one of our labels (`PASSPORT` in `[US_PASSPORT]`):
+    /// it holds no ASCII lower-case letter (see `filters::inside_label`).
+    pub label_like: Vec<bool>,
 }
 
 /// Rules grouped by trigger.
@@ -1129,6 +1132,7 @@ fn build_triggers(rules: &[Rule]) -> Result<Triggers, Error> {
     let keywords = KeywordSet {
         literals: Literals::new(kws.iter().map(|k| k.as_bytes())),
         rules: kws.iter().map(|k| by_kw[k].clone()).collect(),
+        label_like: kws.iter().map(|k| !k.bytes().any(|b| b.is_ascii_lowercase())).collect(),
     };
     let digit_patterns: Vec<String> = digits.iter().map(|&i| rules[i as usize].spec.regex.clone()).collect();
     let digit_min = digits.iter().map(|&i| u32::from(rules[i as usize].spec.min_digits)).min().unwrap_or(1).max(1);
