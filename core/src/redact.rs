@@ -477,14 +477,31 @@ mod tests {
 
     #[test]
     fn rescans_with_first_pass_keywords_redact_as_full_rescans() {
-        // Texts made of the packs' examples and the shared cases, glued with and without
-        // spaces: values side by side, keywords next to replaced values.
-        let scanner = crate::Scanner::new();
+        // Every action (empty replacements, masks that keep part of the value, report-only
+        // rules whose findings stay in the text), on texts made of the packs' examples glued
+        // with and without spaces: values side by side, keywords next to replaced values.
+        let scanners = [
+            crate::Scanner::new(),
+            crate::Scanner::builder().default_action(Action::Remove).build().expect("remove"),
+            crate::Scanner::builder()
+                .default_action(Action::Mask { keep: 4 })
+                .action("secret", Action::Report)
+                .action("EMAIL", Action::Pseudonym)
+                .pseudonym_key(b"test key".to_vec())
+                .build()
+                .expect("mixed"),
+        ];
+        for (k, scanner) in scanners.iter().enumerate() {
+            same_redactions_with_first_pass_keywords(scanner, 7 + k as u64);
+        }
+    }
+
+    fn same_redactions_with_first_pass_keywords(scanner: &crate::Scanner, seed: u64) {
         let inner = &scanner.inner;
         let mut pieces: Vec<String> = inner.rules.iter().flat_map(|r| r.spec.examples.iter().cloned()).collect();
         pieces
             .extend(["password: ", "token=", " and ", "\n", "", " ", "api_key ", "[EMAIL]", "ghp_"].map(String::from));
-        let mut r = Lcg(7);
+        let mut r = Lcg(seed);
         let mut scratch = Scratch::default();
         let mut changed = 0;
         for _ in 0..1500 {
