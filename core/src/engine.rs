@@ -41,6 +41,9 @@ pub(crate) struct Scratch {
     /// with these instead of searching their unchanged bytes again (see
     /// `redact::region_hits`).
     pub(crate) kw_hits: Vec<(usize, u32)>,
+    /// The address and length of the text `kw_hits` were found in ((0, 0): none), so that a
+    /// redaction uses them only for the text they belong to.
+    pub(crate) kw_hits_of: (usize, usize),
 }
 
 /// Results of recent digit screens (see [`screen_memoized`]). A screen's result depends only
@@ -374,6 +377,7 @@ fn collect_windows_body(inner: &Inner, scratch: &mut Scratch, hay: &[u8], hits: 
     let rules = &inner.rules;
     scratch.windows.clear();
     scratch.kw_hits.clear();
+    scratch.kw_hits_of = if hits.is_none() { (hay.as_ptr() as usize, hay.len()) } else { (0, 0) };
     let windows = &mut scratch.windows;
     let push = |windows: &mut Vec<(u32, usize, usize)>, r: u32, anchor: usize, anchor_end: usize| {
         let spec = &rules[r as usize].spec;

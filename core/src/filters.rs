@@ -113,33 +113,23 @@ const PLACEHOLDER_WORDS: [&[u8]; 16] = [
     b"<your",
 ];
 
-/// For each byte, the words of [`PLACEHOLDER_WORDS`] that start with it in either case (bit i
-/// for word i).
-const PLACEHOLDER_FIRSTS: [u16; 256] = {
+/// For each byte, the words of [`PLACEHOLDER_WORDS`] whose byte `k` it is, in either case (bit
+/// i for word i; every word is longer than `k`).
+const fn placeholder_byte_table(k: usize) -> [u16; 256] {
     let mut t = [0u16; 256];
     let mut i = 0;
     while i < PLACEHOLDER_WORDS.len() {
-        let c = PLACEHOLDER_WORDS[i][0];
+        let c = PLACEHOLDER_WORDS[i][k];
         t[c as usize] |= 1 << i;
         t[c.to_ascii_uppercase() as usize] |= 1 << i;
         i += 1;
     }
     t
-};
+}
 
-/// For each byte, the words of [`PLACEHOLDER_WORDS`] whose second byte it is in either case
-/// (every word has one).
-const PLACEHOLDER_SECONDS: [u16; 256] = {
-    let mut t = [0u16; 256];
-    let mut i = 0;
-    while i < PLACEHOLDER_WORDS.len() {
-        let c = PLACEHOLDER_WORDS[i][1];
-        t[c as usize] |= 1 << i;
-        t[c.to_ascii_uppercase() as usize] |= 1 << i;
-        i += 1;
-    }
-    t
-};
+/// The words by their first byte, and by their second.
+const PLACEHOLDER_FIRSTS: [u16; 256] = placeholder_byte_table(0);
+const PLACEHOLDER_SECONDS: [u16; 256] = placeholder_byte_table(1);
 
 /// Whether one of [`PLACEHOLDER_WORDS`] occurs in `b` (ASCII case ignored): one walk over the
 /// value's byte pairs, comparing only the words that start with the pair at hand (sixteen

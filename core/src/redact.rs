@@ -32,8 +32,9 @@ pub(crate) fn apply<'t>(inner: &Inner, scratch: &mut Scratch, text: &'t str, can
 
 /// [`apply`] where `cands` is what `engine::scan(inner, scratch, text)` has just returned, with
 /// the same `scratch`: its keyword occurrences (`scratch.kw_hits`) then serve the first re-scan
-/// (see [`region_hits`]). With a vault, placeholders are taken from it (and pseudonyms
-/// recorded in it).
+/// (see [`region_hits`]); they are used only if they were found in this very text (same
+/// address and length), else the re-scan searches in full. With a vault, placeholders are
+/// taken from it (and pseudonyms recorded in it).
 pub(crate) fn apply_scanned<'t>(
     inner: &Inner,
     scratch: &mut Scratch,
@@ -54,6 +55,7 @@ fn apply_rounds<'t>(
     scanned: bool,
 ) -> Cow<'t, str> {
     let Some((mut out, mut reps)) = apply_once(inner, text, cands, vault) else { return Cow::Borrowed(text) };
+    let scanned = scanned && scratch.kw_hits_of == (text.as_ptr() as usize, text.len());
     let hits = if scanned { std::mem::take(&mut scratch.kw_hits) } else { Vec::new() };
     let mut first = scanned.then_some(FirstPass { cands, hits: &hits });
     for _ in 0..MAX_ROUNDS {
@@ -89,6 +91,7 @@ pub(crate) fn apply_into(
         out.push_str(text);
         return false;
     };
+    let scanned = scanned && scratch.kw_hits_of == (text.as_ptr() as usize, text.len());
     let hits = if scanned { std::mem::take(&mut scratch.kw_hits) } else { Vec::new() };
     let mut first = scanned.then_some(FirstPass { cands, hits: &hits });
     for _ in 0..MAX_ROUNDS {
@@ -493,6 +496,32 @@ mod tests {
         ];
         for (k, scanner) in scanners.iter().enumerate() {
             same_redactions_with_first_pass_keywords(scanner, 7 + k as u64);
+        }
+    }
+
+    #[test]
+    fn keyword_occurrences_of_another_text_are_not_used() {
+        // The bearer token is found only by the re-scan, through its keyword (`Bearer`), once
+        // the key glued to it is replaced: occurrences taken from another text would lose it.
+        let scanner = crate::Scanner::new();
+        let inner = &scanner.inner;
+        let mut scratch = Scratch::default();
+        let text = "Authorization: Bearer xb0nvLAAwMYFNE2AoaxqtBiPVIEyFTZt5sKUKvGKmUKA67Jg\
+                    ASSEMBLYAI_API_KEY=6cb26ff46bd0a55a040bc16f147b3a67,   ";
+        let cands = crate::engine::scan(inner, &mut scratch, text);
+        assert!(cands.iter().all(|c| c.start > 30), "the first pass finds the key only");
+        let full = apply(inner, &mut scratch, text, &cands).into_owned();
+        assert_eq!(full, "Authorization: Bearer [BEARER_TOKEN][ASSEMBLYAI_API_KEY],   ");
+        // The scratch now holds the occurrences of another text of the same length, and then
+        // of a shorter one.
+        let other = "x".repeat(text.len());
+        for o in [other.as_str(), "xyz"] {
+            crate::engine::scan(inner, &mut scratch, o);
+            assert_eq!(apply_scanned(inner, &mut scratch, text, &cands, None), full);
+            crate::engine::scan(inner, &mut scratch, o);
+            let mut into = String::new();
+            apply_into(inner, &mut scratch, text, &cands, &mut into, true);
+            assert_eq!(into, full);
         }
     }
 
