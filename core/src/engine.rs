@@ -316,13 +316,7 @@ fn ceil_char(text: &str, mut i: usize) -> usize {
 
 /// Scans `text`; returns accepted candidates sorted by start.
 pub(crate) fn scan(inner: &Inner, scratch: &mut Scratch, text: &str) -> Vec<Candidate> {
-    // Policy hook: deny-list matches added, allow-listed values dropped (policy.rs).
-    crate::policy::apply_lists(inner, text, scan_rules(inner, scratch, text))
-}
-
-fn scan_rules(inner: &Inner, scratch: &mut Scratch, text: &str) -> Vec<Candidate> {
-    collect_windows(inner, scratch, text.as_bytes());
-    confirm_windows(inner, scratch, text)
+    scan_given(inner, scratch, text, None)
 }
 
 /// [`scan`] with the keyword occurrences in `text` already known (`hits`: every occurrence of
@@ -334,8 +328,13 @@ pub(crate) fn scan_with_hits(
     text: &str,
     hits: &[(usize, u32)],
 ) -> Vec<Candidate> {
-    collect_windows_given(inner, scratch, text.as_bytes(), Some(hits));
+    scan_given(inner, scratch, text, Some(hits))
+}
+
+fn scan_given(inner: &Inner, scratch: &mut Scratch, text: &str, hits: Option<&[(usize, u32)]>) -> Vec<Candidate> {
+    collect_windows_given(inner, scratch, text.as_bytes(), hits);
     let cands = confirm_windows(inner, scratch, text);
+    // Policy hook: deny-list matches added, allow-listed values dropped (policy.rs).
     crate::policy::apply_lists(inner, text, cands)
 }
 

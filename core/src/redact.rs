@@ -55,8 +55,7 @@ fn apply_rounds<'t>(
     scanned: bool,
 ) -> Cow<'t, str> {
     let Some((mut out, mut reps)) = apply_once(inner, text, cands, vault) else { return Cow::Borrowed(text) };
-    let scanned = scanned && scratch.kw_hits_of == (text.as_ptr() as usize, text.len());
-    let hits = if scanned { std::mem::take(&mut scratch.kw_hits) } else { Vec::new() };
+    let (scanned, hits) = first_pass_hits(scratch, text, scanned);
     let mut first = scanned.then_some(FirstPass { cands, hits: &hits });
     for _ in 0..MAX_ROUNDS {
         if reps.is_empty() {
@@ -91,8 +90,7 @@ pub(crate) fn apply_into(
         out.push_str(text);
         return false;
     };
-    let scanned = scanned && scratch.kw_hits_of == (text.as_ptr() as usize, text.len());
-    let hits = if scanned { std::mem::take(&mut scratch.kw_hits) } else { Vec::new() };
+    let (scanned, hits) = first_pass_hits(scratch, text, scanned);
     let mut first = scanned.then_some(FirstPass { cands, hits: &hits });
     for _ in 0..MAX_ROUNDS {
         if reps.is_empty() {
@@ -161,6 +159,17 @@ fn write_once(
     }
     out.push_str(&text[last..]);
     Some(reps)
+}
+
+/// The first pass's keyword occurrences, taken out of the scratch (the caller puts the vector
+/// back, for its allocation), if `scanned` says the candidates come from that pass and the
+/// occurrences were found in this very text (same address and length).
+fn first_pass_hits(scratch: &mut Scratch, text: &str, scanned: bool) -> (bool, Vec<(usize, u32)>) {
+    if scanned && scratch.kw_hits_of == (text.as_ptr() as usize, text.len()) {
+        (true, std::mem::take(&mut scratch.kw_hits))
+    } else {
+        (false, Vec::new())
+    }
 }
 
 /// What the first pass over a text found: its candidates (the acting ones were replaced, in
