@@ -386,9 +386,10 @@ struct Fdr {
 impl Fdr {
     fn new(keywords: &[Box<[u8]>]) -> Fdr {
         let mut order: Vec<usize> = (0..keywords.len()).collect();
-        order.sort_by(|&a, &b| (keywords[a].len(), &keywords[a]).cmp(&(keywords[b].len(), &keywords[b])));
-        // `allowed[x]`: the bits of `(offset, bucket)` where some keyword allows index `x`.
-        let mut allowed = vec![0u64; FDR_LEN];
+        order.sort_by_key(|&i| (keywords[i].len(), &keywords[i]));
+        // First the bits of `(offset, bucket)` where some keyword allows each index, then
+        // inverted into the entries.
+        let mut table = Box::new([0u64; FDR_LEN]);
         // Bits where some keyword allows every index (offsets past its end).
         let mut anything = 0u64;
         let bit = |j: usize, b: usize| 1u64 << ((FDR_SPAN - 1 - j) * 8 + b);
@@ -397,19 +398,18 @@ impl Fdr {
             let b = rank * FDR_BUCKETS / order.len().max(1);
             for j in 0..FDR_SPAN {
                 if j + 1 < k.len() {
-                    allowed[(usize::from(k[j]) | usize::from(k[j + 1]) << 8) & FDR_MASK] |= bit(j, b);
+                    table[(usize::from(k[j]) | usize::from(k[j + 1]) << 8) & FDR_MASK] |= bit(j, b);
                 } else if j < k.len() {
                     for next in 0..1usize << (FDR_BITS - 8) {
-                        allowed[usize::from(k[j]) | next << 8] |= bit(j, b);
+                        table[usize::from(k[j]) | next << 8] |= bit(j, b);
                     }
                 } else {
                     anything |= bit(j, b);
                 }
             }
         }
-        let mut table = Box::new([0u64; FDR_LEN]);
-        for (t, a) in table.iter_mut().zip(&allowed) {
-            *t = !(a | anything);
+        for t in table.iter_mut() {
+            *t = !(*t | anything);
         }
         Fdr { table }
     }
