@@ -36,8 +36,8 @@ pub(crate) struct Scratch {
     /// [`sort_windows`]' buffers: windows per rule, and the windows bucketed by rule.
     window_counts: Vec<u32>,
     window_spare: Vec<(u32, usize, usize)>,
-    /// Every keyword occurrence `(start, keyword id)` the last searching [`collect_windows`]
-    /// found, in order of start: redaction re-scans the neighbourhoods of its replacements
+    /// Every keyword occurrence `(start, keyword id)` the last searching
+    /// [`collect_windows_given`] found, in order of start: redaction re-scans the neighbourhoods of its replacements
     /// with these instead of searching their unchanged bytes again (see
     /// `redact::region_hits`).
     pub(crate) kw_hits: Vec<(usize, u32)>,
@@ -346,13 +346,8 @@ fn scan_given(inner: &Inner, scratch: &mut Scratch, text: &str, hits: Option<&[(
 /// has no POPCNT and no TZCNT, which the cluster loop uses once per cluster (logs: one every
 /// 15 bytes), and the vector kernels inline into it.
 ///
-/// The keyword occurrences it finds are kept in `scratch.kw_hits`.
-pub(crate) fn collect_windows(inner: &Inner, scratch: &mut Scratch, hay: &[u8]) {
-    collect_windows_given(inner, scratch, hay, None);
-}
-
-/// [`collect_windows`], with the keyword occurrences taken from `hits` instead of searched
-/// for when given (then `scratch.kw_hits` is left empty).
+/// The keyword occurrences are taken from `hits` when given (then `scratch.kw_hits` is left
+/// empty); otherwise they are searched for, and kept in `scratch.kw_hits`.
 #[allow(unsafe_code)]
 fn collect_windows_given(inner: &Inner, scratch: &mut Scratch, hay: &[u8], hits: Option<&[(usize, u32)]>) {
     #[cfg(target_arch = "x86_64")]
@@ -363,7 +358,14 @@ fn collect_windows_given(inner: &Inner, scratch: &mut Scratch, hay: &[u8], hits:
     collect_windows_body(inner, scratch, hay, hits);
 }
 
-/// [`collect_windows`] compiled for AVX2 and its bit instructions.
+/// [`collect_windows_given`], searching for the keyword occurrences (for tests and
+/// `stages`; the scans compose it in `scan_given`).
+#[cfg(any(test, feature = "stages"))]
+pub(crate) fn collect_windows(inner: &Inner, scratch: &mut Scratch, hay: &[u8]) {
+    collect_windows_given(inner, scratch, hay, None);
+}
+
+/// [`collect_windows_given`]'s body compiled for AVX2 and its bit instructions.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,bmi1,bmi2,lzcnt,popcnt")]
 fn collect_windows_v3(inner: &Inner, scratch: &mut Scratch, hay: &[u8], hits: Option<&[(usize, u32)]>) {
