@@ -647,7 +647,7 @@ mod tests {
 mod fdr_sse2 {
     use std::arch::x86_64::*;
 
-    use super::{Fdr, FDR_MASK};
+    use super::{Fdr, FDR_LEN, FDR_MASK};
 
     /// Calls `hit(i)` for every position `i` that passes the filter, in order, and returns
     /// where the portable search must go on.
@@ -664,13 +664,45 @@ mod fdr_sse2 {
 
     #[target_feature(enable = "sse2")]
     fn scan_sse2(fdr: &Fdr, hay: &[u8], hit: &mut dyn FnMut(usize)) -> usize {
-        let table = &*fdr.table;
         // The bytes that become those of positions -7 to -1 in the first block are all set:
         // no position before the text passes.
         let mut state = _mm_set_epi64x(0x00FF_FFFF_FFFF_FFFF, 0);
         let mut base = 0;
-        // Each block reads the pairs at `base .. base + 8`: seventeen bytes.
-        while let Some(w) = hay.get(base..).and_then(|h| h.first_chunk::<17>()) {
+        let mut open = [(0usize, 0u64); 32];
+        loop {
+            let n = blocks(&fdr.table, hay, &mut base, &mut state, &mut open);
+            for &(at, mut passing) in &open[..n] {
+                while passing != 0 {
+                    let k = passing.trailing_zeros() / 8;
+                    passing &= !(0xFF << (8 * k));
+                    // Byte `k` is position `at + k - 7`; before the first block, none passes.
+                    hit(at + k as usize - 7);
+                }
+            }
+            if n < open.len() {
+                break;
+            }
+        }
+        // The last block decided the positions up to its own start, `base - 8`.
+        base.saturating_sub(7)
+    }
+
+    /// Runs blocks from `base` until `open` is full or the text ends, and returns how many
+    /// blocks with a passing position it holds, as `(block start, bytes of the passing
+    /// positions)`. No call inside the loop, so that the state stays in a register (with the
+    /// callback in the loop, it was stored and reloaded every block).
+    #[inline(never)]
+    #[target_feature(enable = "sse2")]
+    fn blocks(
+        table: &[u64; FDR_LEN],
+        hay: &[u8],
+        base: &mut usize,
+        state: &mut __m128i,
+        open: &mut [(usize, u64); 32],
+    ) -> usize {
+        let (mut at, mut st, mut n) = (*base, *state, 0);
+        // Each block reads the pairs at `at .. at + 8`: seventeen bytes.
+        while let Some(w) = hay.get(at..).and_then(|h| h.first_chunk::<17>()) {
             let entry = |k: usize| {
                 let x = (usize::from(w[k]) | usize::from(w[k + 1]) << 8) & FDR_MASK;
                 let e: *const u64 = &table[x];
@@ -686,18 +718,19 @@ mod fdr_sse2 {
                 _mm_or_si128(_mm_slli_si128::<4>(entry(4)), _mm_slli_si128::<5>(entry(5))),
                 _mm_or_si128(_mm_slli_si128::<6>(entry(6)), _mm_slli_si128::<7>(entry(7))),
             );
-            state = _mm_or_si128(_mm_srli_si128::<8>(state), _mm_or_si128(a, b));
-            let mut open = !(_mm_cvtsi128_si64(state) as u64);
-            while open != 0 {
-                let k = open.trailing_zeros() / 8;
-                open &= !(0xFF << (8 * k));
-                // Byte `k` is position `base + k - 7`; before the first block, none passes.
-                hit(base + k as usize - 7);
+            st = _mm_or_si128(_mm_srli_si128::<8>(st), _mm_or_si128(a, b));
+            let passing = !(_mm_cvtsi128_si64(st) as u64);
+            at += 8;
+            if passing != 0 {
+                open[n] = (at - 8, passing);
+                n += 1;
+                if n == open.len() {
+                    break;
+                }
             }
-            base += 8;
         }
-        // The last block decided the positions up to its own `base`.
-        base.saturating_sub(7)
+        (*base, *state) = (at, st);
+        n
     }
 }
 
