@@ -441,7 +441,12 @@ fn collect_windows_body(inner: &Inner, scratch: &mut Scratch, hay: &[u8], hits: 
         let mut upper_cache = upper_set.map(|set| scratch.upper_cache.get_or_insert_with(|| set.create_cache()));
         let memo = &mut scratch.digit_memo;
         let any_dotted = !t.dotted.is_empty();
-        for c in DigitClusters::new(hay) {
+        // The shortest cluster a digit rule or a dotted one can use: a rule's fewest digits,
+        // and four digits and three dots. Shorter ones serve only upper-case rules, and only
+        // after a capital; the iterator skips the rest in bulk.
+        let by_digits = if digit_screen.is_some() { t.digit_min as usize } else { usize::MAX };
+        let min_len = by_digits.min(if any_dotted { 7 } else { usize::MAX });
+        for c in DigitClusters::wanted(hay, min_len, any_upper) {
             // Most clusters in logs and code serve no trigger (too few digits, no capital
             // before them): one branch on all three conditions, each computed without one
             // (they are unpredictable from one cluster to the next).

@@ -7,10 +7,18 @@ const HI: u64 = 0x8080_8080_8080_8080;
 /// Bit 7 of each byte of the result is set where the byte of `x` is an ASCII digit.
 #[inline(always)]
 fn digit_mask(x: u64) -> u64 {
-    // Classic "has a byte between m and n" (m = '0' - 1, n = '9' + 1) on 7-bit lanes; `!x`
-    // removes bytes >= 0x80 (UTF-8 continuation and lead bytes), which are never digits.
+    range_mask(x, b'0', b'9')
+}
+
+/// Bit 7 of each byte of the result is set where the byte of `x` lies in `lo..=hi` (both
+/// ASCII, `lo` at least 1).
+#[inline(always)]
+fn range_mask(x: u64, lo: u8, hi: u8) -> u64 {
+    // Classic "has a byte between m and n" (m = lo - 1, n = hi + 1) on 7-bit lanes; `!x`
+    // removes bytes >= 0x80 (UTF-8 continuation and lead bytes), which are never ASCII.
     let low = x & (LO * 0x7f);
-    ((LO * (127 + 0x3a)).wrapping_sub(low) & !x & low.wrapping_add(LO * (127 - 0x2f))) & HI
+    let (m, n) = (u64::from(lo) - 1, u64::from(hi) + 1);
+    ((LO * (127 + n)).wrapping_sub(low) & !x & low.wrapping_add(LO * (127 - m))) & HI
 }
 
 /// What the CPU offers the digit search, detected once per search rather than per call.
@@ -91,11 +99,11 @@ mod avx2 {
         _mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_min_epu8(d, _mm256_set1_epi8(9)), d)) as u32
     }
 
-    /// The digits, separators, dots and spaces of the first 32 bytes of `p` (at least 32), as
-    /// bit masks.
+    /// The digits, separators, dots, spaces and ASCII upper-case letters of the first 32
+    /// bytes of `p` (at least 32), as bit masks.
     #[inline]
     #[target_feature(enable = "avx2")]
-    fn classes32(p: &[u8]) -> [u32; 4] {
+    fn classes32(p: &[u8]) -> [u32; 5] {
         assert!(p.len() >= 32);
         // SAFETY: `p` is at least 32 readable bytes (asserted); `loadu` has no alignment
         // requirement.
@@ -109,17 +117,17 @@ mod avx2 {
         let space = _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b' ' as i8));
         let dot = _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b'.' as i8));
         let seps = _mm256_or_si256(_mm256_or_si256(space, within(b'(', 1)), within(b'-', 2));
-        [digits, seps, dot, space].map(|m| _mm256_movemask_epi8(m) as u32)
+        [digits, seps, dot, space, within(b'A', 25)].map(|m| _mm256_movemask_epi8(m) as u32)
     }
 
     /// The classes of the first 64 bytes of `chunk` (at least 64).
     #[inline]
     #[target_feature(enable = "avx2")]
     fn classes_avx2(chunk: &[u8]) -> Classes {
-        let [d0, s0, o0, p0] = classes32(chunk);
-        let [d1, s1, o1, p1] = classes32(&chunk[32..]);
+        let [d0, s0, o0, p0, u0] = classes32(chunk);
+        let [d1, s1, o1, p1, u1] = classes32(&chunk[32..]);
         let join = |lo: u32, hi: u32| u64::from(lo) | u64::from(hi) << 32;
-        Classes::new(join(d0, d1), join(s0, s1), join(o0, o1), join(p0, p1))
+        Classes::new(join(d0, d1), join(s0, s1), join(o0, o1), join(p0, p1), join(u0, u1))
     }
 
     #[target_feature(enable = "avx2")]
@@ -266,12 +274,13 @@ fn cluster_from(hay: &[u8], start: usize, run_end: impl Fn(usize) -> usize) -> D
 }
 
 /// Which of 64 bytes (bit `k` for the byte at `base + k`; none past the end of the text) are
-/// digits, dots and spaces, and which belong to a cluster's body.
+/// digits, dots, spaces and ASCII upper-case letters, and which belong to a cluster's body.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct Classes {
     digits: u64,
     dots: u64,
     spaces: u64,
+    upper: u64,
     /// The digits, and the separators that join two of them (one between two digits, or two
     /// in a row between two digits): a cluster is a run of these bits that starts with a
     /// digit. Bits 62 and 63 may be missing (they depend on the bytes after the 64).
@@ -282,15 +291,15 @@ struct Classes {
 const BODY_EXACT: usize = 61;
 
 impl Classes {
-    /// The classes from the digit, separator, dot and space masks.
+    /// The classes from the digit, separator, dot, space and upper-case masks.
     #[inline(always)]
-    fn new(digits: u64, seps: u64, dots: u64, spaces: u64) -> Classes {
+    fn new(digits: u64, seps: u64, dots: u64, spaces: u64, upper: u64) -> Classes {
         // Bit k of `after` is set where byte k - 1 is a digit; of `before`, where byte k + 1
         // is one (and `before2` byte k + 2).
         let (after, before, before2) = (digits << 1, digits >> 1, digits >> 2);
         let single = seps & after & before;
         let double = seps & seps >> 1 & after & before2;
-        Classes { digits, dots, spaces, body: digits | single | double | double << 1 }
+        Classes { digits, dots, spaces, upper, body: digits | single | double | double << 1 }
     }
 }
 
@@ -308,15 +317,81 @@ pub(crate) struct DigitClusters<'h> {
     /// The classes of the 64 bytes at `base`.
     mask: Classes,
     base: usize,
+    /// The clusters wanted: see [`DigitClusters::wanted`].
+    want: Want,
+    /// The cluster starts among the 64 bytes at `base` that [`Want`] does not rule out.
+    starts: u64,
+}
+
+/// Which clusters a scan needs: those of at least `min_len` bytes (1 to 8), and, where
+/// `after_upper`, those whose first digit follows an ASCII upper-case letter.
+#[derive(Clone, Copy, Debug)]
+struct Want {
+    min_len: usize,
+    after_upper: bool,
+    /// Shifts that turn the body into its runs of `min_len` bytes: each AND of the mask
+    /// with itself shifted at most doubles the length covered (1, 2, 4, then 8).
+    shifts: [usize; 3],
+}
+
+impl Want {
+    fn new(min_len: usize, after_upper: bool) -> Want {
+        // Eight is what the masks decide cheaply; a longer bound is still met by those.
+        let min_len = min_len.clamp(1, 8);
+        let mut shifts = [0; 3];
+        let mut covered = 1;
+        for s in &mut shifts {
+            *s = covered.min(min_len - covered);
+            covered += *s;
+        }
+        Want { min_len, after_upper, shifts }
+    }
 }
 
 impl<'h> DigitClusters<'h> {
+    /// Every digit cluster of `hay`, in order.
+    #[cfg(test)]
     pub(crate) fn new(hay: &'h [u8]) -> Self {
-        Self::on(Cpu::detect(), hay)
+        Self::on(Cpu::detect(), hay, Want::new(1, true))
     }
 
-    fn on(cpu: Cpu, hay: &'h [u8]) -> Self {
-        DigitClusters { hay, pos: 0, cpu, mask: classes(cpu, hay, 0), base: 0 }
+    /// The digit clusters of `hay` (in order) that have at least `min_len` bytes (from the
+    /// first digit to the last), or whose first digit follows an ASCII upper-case letter
+    /// where `after_upper`; some others too, each whole and as [`DigitClusters::new`] gives
+    /// it. The rest are skipped in bulk, from the masks: logs hold a cluster every ten bytes,
+    /// most of them too short for any rule (`12:04:31,155`, `pid 4242`).
+    pub(crate) fn wanted(hay: &'h [u8], min_len: usize, after_upper: bool) -> Self {
+        Self::on(Cpu::detect(), hay, Want::new(min_len, after_upper))
+    }
+
+    fn on(cpu: Cpu, hay: &'h [u8], want: Want) -> Self {
+        let mut it = DigitClusters { hay, pos: 0, cpu, mask: Classes::default(), base: 0, want, starts: 0 };
+        it.load(0, classes(cpu, hay, 0));
+        it
+    }
+
+    /// Takes the classes of the 64 bytes at `base`, and the starts of the clusters among them
+    /// that [`Want`] may keep.
+    ///
+    /// A cluster starts at a digit after no body byte ([`Classes::body`] is exact wherever a
+    /// digit's previous byte is concerned; bit 0 is either the text's first byte or, as
+    /// [`next_digit_bits`] places `base`, the first digit after the last cluster). Its length
+    /// is read from the body where that is exact (up to [`BODY_EXACT`]): a start past
+    /// `BODY_EXACT + 1 - min_len` is kept whatever its length, so that every cluster skipped
+    /// ends inside these 64 bytes.
+    #[inline(always)]
+    fn load(&mut self, base: usize, mask: Classes) {
+        let Want { min_len, after_upper, shifts } = self.want;
+        // Bit `k` of `long`: the bytes `k .. k + min_len` all belong to the body.
+        let long = shifts.iter().fold(mask.body, |long, &s| long & long >> s);
+        let undecided = u64::MAX << (BODY_EXACT + 2 - min_len);
+        let upper = if after_upper {
+            mask.upper << 1 | u64::from(base > 0 && self.hay[base - 1].is_ascii_uppercase())
+        } else {
+            0
+        };
+        self.starts = mask.digits & !(mask.body << 1) & (long | undecided | upper);
+        (self.base, self.mask) = (base, mask);
     }
 
     /// The first digit at or after `from`.
@@ -330,7 +405,7 @@ impl<'h> DigitClusters<'h> {
             }
         }
         let (base, mask) = next_digit_bits(self.cpu, self.hay, from.max(self.base + 64))?;
-        (self.base, self.mask) = (base, mask);
+        self.load(base, mask);
         Some(base)
     }
 }
@@ -372,7 +447,7 @@ fn classes(cpu: Cpu, hay: &[u8], base: usize) -> Classes {
     let _ = cpu;
     let end = hay.len().min(base + 64);
     let bytes = hay.get(base..end).unwrap_or_default();
-    let (mut digits, mut seps, mut dots, mut spaces) = (0u64, 0u64, 0u64, 0u64);
+    let (mut digits, mut seps, mut dots, mut spaces, mut upper) = (0u64, 0u64, 0u64, 0u64, 0u64);
     let mut words = bytes.chunks_exact(8);
     for (k, w) in words.by_ref().enumerate() {
         let mut b = [0u8; 8];
@@ -386,6 +461,7 @@ fn classes(cpu: Cpu, hay: &[u8], base: usize) -> Classes {
         seps |= bits(sep);
         dots |= bits(dot);
         spaces |= bits(space);
+        upper |= bits(range_mask(x, b'A', b'Z'));
     }
     let done = bytes.len() - words.remainder().len();
     for (k, &b) in words.remainder().iter().enumerate() {
@@ -394,8 +470,9 @@ fn classes(cpu: Cpu, hay: &[u8], base: usize) -> Classes {
         seps |= if is_sep(b) { bit } else { 0 };
         dots |= if b == b'.' { bit } else { 0 };
         spaces |= if b == b' ' { bit } else { 0 };
+        upper |= if b.is_ascii_uppercase() { bit } else { 0 };
     }
-    Classes::new(digits, seps, dots, spaces)
+    Classes::new(digits, seps, dots, spaces, upper)
 }
 
 impl DigitClusters<'_> {
@@ -453,10 +530,20 @@ impl Iterator for DigitClusters<'_> {
 
     #[inline(always)]
     fn next(&mut self) -> Option<DigitCluster> {
-        let start = self.next_digit(self.pos)?;
-        let c = self.cluster(start);
-        self.pos = c.end.max(start + 1);
-        Some(c)
+        loop {
+            // The next cluster's start: the clusters up to it were skipped whole.
+            let first = self.next_digit(self.pos)?;
+            let m = self.starts & (u64::MAX << (first - self.base));
+            if m == 0 {
+                // No cluster from `first` on in these 64 bytes is wanted, and all end in them.
+                self.pos = self.base + 64;
+                continue;
+            }
+            let start = self.base + m.trailing_zeros() as usize;
+            let c = self.cluster(start);
+            self.pos = c.end.max(start + 1);
+            return Some(c);
+        }
     }
 }
 
@@ -730,7 +817,13 @@ mod tests {
             })
             .fold(0u64, |m, i| m | 1 << (i - base));
         let top = !0u64 << (BODY_EXACT + 1);
-        Classes { digits, dots: bits(&|b| b == b'.'), spaces: bits(&|b| b == b' '), body: body & !top | got_body & top }
+        Classes {
+            digits,
+            dots: bits(&|b| b == b'.'),
+            spaces: bits(&|b| b == b' '),
+            upper: bits(&|b| b.is_ascii_uppercase()),
+            body: body & !top | got_body & top,
+        }
     }
 
     #[test]
@@ -791,10 +884,55 @@ mod tests {
                     want.push(c);
                 }
                 for cpu in [Cpu::detect(), portable_cpu()] {
-                    assert_eq!(DigitClusters::on(cpu, &hay).collect::<Vec<_>>(), want, "{hay:?}");
+                    assert_eq!(DigitClusters::on(cpu, &hay, Want::new(1, true)).collect::<Vec<_>>(), want, "{hay:?}");
                 }
             }
         }
+    }
+
+    #[test]
+    fn wanted_clusters_are_kept_and_short_ones_skipped() {
+        // Every cluster of at least `min_len` bytes or after a capital comes back, each as
+        // the full iteration gives it and in its order; texts across the 64-byte masks, with
+        // runs of every length and letters of both cases before them.
+        let alphabets: [(&[u8], usize); 3] =
+            [(b"0123456789 -./()xA:Z\xc3", 20), (b"0123456789012345678901234 -Q", 1), (b"01 -./()+xK", 0)];
+        let mut r: u64 = 17;
+        for (len, (alphabet, xs)) in
+            [0, 1, 40, 63, 64, 65, 127, 128, 129, 300, 1000].into_iter().flat_map(|l| alphabets.map(|a| (l, a)))
+        {
+            for _ in 0..24 {
+                let hay: Vec<u8> = (0..len)
+                    .map(|_| {
+                        r = r.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                        let k = (r >> 33) as usize % (alphabet.len() + xs);
+                        alphabet.get(k).copied().unwrap_or(b'x')
+                    })
+                    .collect();
+                for cpu in [Cpu::detect(), portable_cpu()] {
+                    let all: Vec<_> = DigitClusters::on(cpu, &hay, Want::new(1, true)).collect();
+                    for min_len in 1..=10 {
+                        for after_upper in [false, true] {
+                            let got: Vec<_> = DigitClusters::on(cpu, &hay, Want::new(min_len, after_upper)).collect();
+                            let mut rest = all.iter();
+                            for c in &got {
+                                assert!(rest.any(|a| a == c), "{c:?} not in order, {min_len} {after_upper} {hay:?}");
+                            }
+                            let capital = |c: &DigitCluster| c.start > 0 && hay[c.start - 1].is_ascii_uppercase();
+                            for c in all.iter().filter(|c| c.end - c.start >= min_len || after_upper && capital(c)) {
+                                assert!(got.contains(c), "{c:?} missing, {min_len} {after_upper} {hay:?}");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // Within the masks' exact part, the short clusters are skipped.
+        let t = b"12:04:31,155 pid 4242 ORD-83836228 A12 port 8080 call 555-0100 ";
+        let got: Vec<_> = DigitClusters::wanted(t, 6, true).map(|c| &t[c.start..c.end]).collect();
+        assert_eq!(got, [&b"83836228"[..], b"12", b"555-0100"]);
+        let got: Vec<_> = DigitClusters::wanted(t, 6, false).map(|c| &t[c.start..c.end]).collect();
+        assert_eq!(got, [&b"83836228"[..], b"555-0100"]);
     }
 
     /// Checks `next_hexcolon_on(cpu, hay, from)` against its contract: a colon followed by a
