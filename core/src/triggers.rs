@@ -851,41 +851,51 @@ mod tests {
         }
     }
 
+    /// `per` random texts of each length and alphabet, each alphabet with how many more `x`
+    /// it draws from (runs of `x` make long digit-free stretches).
+    fn random_texts(seed: u64, lens: &[usize], alphabets: &[(&[u8], usize)], per: usize) -> Vec<Vec<u8>> {
+        let mut r = seed;
+        let mut texts = Vec::new();
+        for &len in lens {
+            for &(alphabet, xs) in alphabets {
+                for _ in 0..per {
+                    texts.push(
+                        (0..len)
+                            .map(|_| {
+                                r = r.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                                let k = (r >> 33) as usize % (alphabet.len() + xs);
+                                alphabet.get(k).copied().unwrap_or(b'x')
+                            })
+                            .collect(),
+                    );
+                }
+            }
+        }
+        texts
+    }
+
     #[test]
     fn cluster_iteration_matches_the_scalar_walk() {
         // Clusters across the 64-byte masks, at the end, and after long digit-free stretches;
-        // with the second alphabet, digit runs longer than a mask.
-        let mut r: u64 = 5;
-        // The third alphabet makes clusters of single digits and separator pairs and triples,
-        // which end anywhere in a mask, and run across it.
-        // Each with how many more `x` it draws from: runs of `x` make long digit-free stretches.
+        // with the second alphabet, digit runs longer than a mask. The third alphabet makes
+        // clusters of single digits and separator pairs and triples, which end anywhere in a
+        // mask, and run across it.
         let alphabets: [(&[u8], usize); 3] = [
             (b"0123456789 -./()x:a\xc3\xa9", 30),
             (b"0123456789012345678901234567890123456789 -", 1),
             (b"01 -./()+x", 0),
         ];
-        for (len, (alphabet, xs)) in
-            [0, 1, 63, 64, 65, 127, 128, 129, 300, 1000].into_iter().flat_map(|l| alphabets.map(|a| (l, a)))
-        {
-            for _ in 0..32 {
-                let hay: Vec<u8> = (0..len)
-                    .map(|_| {
-                        r = r.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                        let k = (r >> 33) as usize % (alphabet.len() + xs);
-                        alphabet.get(k).copied().unwrap_or(b'x')
-                    })
-                    .collect();
-                let mut want = Vec::new();
-                let mut pos = 0;
-                while let Some(start) = hay.get(pos..).and_then(|t| t.iter().position(u8::is_ascii_digit)) {
-                    let start = pos + start;
-                    let c = digit_cluster(&hay, start);
-                    pos = c.end.max(start + 1);
-                    want.push(c);
-                }
-                for cpu in [Cpu::detect(), portable_cpu()] {
-                    assert_eq!(DigitClusters::on(cpu, &hay, Want::new(1, true)).collect::<Vec<_>>(), want, "{hay:?}");
-                }
+        for hay in random_texts(5, &[0, 1, 63, 64, 65, 127, 128, 129, 300, 1000], &alphabets, 32) {
+            let mut want = Vec::new();
+            let mut pos = 0;
+            while let Some(start) = hay.get(pos..).and_then(|t| t.iter().position(u8::is_ascii_digit)) {
+                let start = pos + start;
+                let c = digit_cluster(&hay, start);
+                pos = c.end.max(start + 1);
+                want.push(c);
+            }
+            for cpu in [Cpu::detect(), portable_cpu()] {
+                assert_eq!(DigitClusters::on(cpu, &hay, Want::new(1, true)).collect::<Vec<_>>(), want, "{hay:?}");
             }
         }
     }
@@ -897,31 +907,19 @@ mod tests {
         // runs of every length and letters of both cases before them.
         let alphabets: [(&[u8], usize); 3] =
             [(b"0123456789 -./()xA:Z\xc3", 20), (b"0123456789012345678901234 -Q", 1), (b"01 -./()+xK", 0)];
-        let mut r: u64 = 17;
-        for (len, (alphabet, xs)) in
-            [0, 1, 40, 63, 64, 65, 127, 128, 129, 300, 1000].into_iter().flat_map(|l| alphabets.map(|a| (l, a)))
-        {
-            for _ in 0..24 {
-                let hay: Vec<u8> = (0..len)
-                    .map(|_| {
-                        r = r.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                        let k = (r >> 33) as usize % (alphabet.len() + xs);
-                        alphabet.get(k).copied().unwrap_or(b'x')
-                    })
-                    .collect();
-                for cpu in [Cpu::detect(), portable_cpu()] {
-                    let all: Vec<_> = DigitClusters::on(cpu, &hay, Want::new(1, true)).collect();
-                    for min_len in 1..=10 {
-                        for after_upper in [false, true] {
-                            let got: Vec<_> = DigitClusters::on(cpu, &hay, Want::new(min_len, after_upper)).collect();
-                            let mut rest = all.iter();
-                            for c in &got {
-                                assert!(rest.any(|a| a == c), "{c:?} not in order, {min_len} {after_upper} {hay:?}");
-                            }
-                            let capital = |c: &DigitCluster| c.start > 0 && hay[c.start - 1].is_ascii_uppercase();
-                            for c in all.iter().filter(|c| c.end - c.start >= min_len || after_upper && capital(c)) {
-                                assert!(got.contains(c), "{c:?} missing, {min_len} {after_upper} {hay:?}");
-                            }
+        for hay in random_texts(17, &[0, 1, 40, 63, 64, 65, 127, 128, 129, 300, 1000], &alphabets, 24) {
+            for cpu in [Cpu::detect(), portable_cpu()] {
+                let all: Vec<_> = DigitClusters::on(cpu, &hay, Want::new(1, true)).collect();
+                for min_len in 1..=10 {
+                    for after_upper in [false, true] {
+                        let got: Vec<_> = DigitClusters::on(cpu, &hay, Want::new(min_len, after_upper)).collect();
+                        let mut rest = all.iter();
+                        for c in &got {
+                            assert!(rest.any(|a| a == c), "{c:?} not in order, {min_len} {after_upper} {hay:?}");
+                        }
+                        let capital = |c: &DigitCluster| c.start > 0 && hay[c.start - 1].is_ascii_uppercase();
+                        for c in all.iter().filter(|c| c.end - c.start >= min_len || after_upper && capital(c)) {
+                            assert!(got.contains(c), "{c:?} missing, {min_len} {after_upper} {hay:?}");
                         }
                     }
                 }
