@@ -698,6 +698,12 @@ mod fdr_sse2 {
         base.saturating_sub(7)
     }
 
+    /// The eight bytes of `w` from `at` (at most 9).
+    #[inline(always)]
+    fn first8(w: &[u8; 17], at: usize) -> &[u8; 8] {
+        w[at..].first_chunk().expect("at most 9")
+    }
+
     /// Runs blocks from `base` until `open` is full or the text ends, and returns how many
     /// blocks with a passing position it holds, as `(block start, bytes of the passing
     /// positions)`. No call inside the loop, so that the state stays in a register (with the
@@ -714,9 +720,12 @@ mod fdr_sse2 {
         let (mut at, mut st, mut n) = (*base, *state, 0);
         // Each block reads the pairs at `at .. at + 8`: seventeen bytes.
         while let Some(w) = hay.get(at..).and_then(|h| h.first_chunk::<17>()) {
+            // The pairs' indexes come from two 8-byte loads (bytes 0-7 and 4-11) by shifts:
+            // a load per pair, with the eight entry loads, was what bound the loop.
+            let (lo, hi) = (u64::from_le_bytes(*first8(w, 0)), u64::from_le_bytes(*first8(w, 4)));
             let entry = |k: usize| {
-                let x = (usize::from(w[k]) | usize::from(w[k + 1]) << 8) & FDR_MASK;
-                let e: *const u64 = &table[x];
+                let pair = if k < 4 { lo >> (8 * k) } else { hi >> (8 * (k - 4)) };
+                let e: *const u64 = &table[pair as usize & FDR_MASK];
                 // SAFETY: `e` points to one entry of the table, eight readable bytes, which
                 // is all `movq` reads (no alignment requirement).
                 unsafe { _mm_loadl_epi64(e.cast()) }
