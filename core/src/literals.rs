@@ -698,10 +698,36 @@ mod fdr_sse2 {
         base.saturating_sub(7)
     }
 
-    /// The eight bytes of `w` from `at` (at most 9).
+    /// The eight bytes of `w` from `at`, little-endian.
     #[inline(always)]
-    fn first8(w: &[u8; 17], at: usize) -> &[u8; 8] {
-        w[at..].first_chunk().expect("at most 9")
+    fn word<const N: usize>(w: &[u8; N], at: usize) -> u64 {
+        u64::from_le_bytes(*w[at..].first_chunk().expect("eight bytes from `at`"))
+    }
+
+    /// One block: the state carried into the block after the one at `lo`'s first byte, from
+    /// the state before it and the block's bytes 0-7 (`lo`) and 4-11 (`hi`).
+    ///
+    /// The pairs' indexes come from the two 8-byte words by shifts: a load per pair, with the
+    /// eight entry loads, was what bound the loop.
+    #[inline]
+    #[target_feature(enable = "sse2")]
+    fn step(table: &[u64; FDR_LEN], st: __m128i, lo: u64, hi: u64) -> __m128i {
+        let entry = |k: usize| {
+            let pair = if k < 4 { lo >> (8 * k) } else { hi >> (8 * (k - 4)) };
+            let e: *const u64 = &table[pair as usize & FDR_MASK];
+            // SAFETY: `e` points to one entry of the table, eight readable bytes, which is
+            // all `movq` reads (no alignment requirement).
+            unsafe { _mm_loadl_epi64(e.cast()) }
+        };
+        let a = _mm_or_si128(
+            _mm_or_si128(entry(0), _mm_slli_si128::<1>(entry(1))),
+            _mm_or_si128(_mm_slli_si128::<2>(entry(2)), _mm_slli_si128::<3>(entry(3))),
+        );
+        let b = _mm_or_si128(
+            _mm_or_si128(_mm_slli_si128::<4>(entry(4)), _mm_slli_si128::<5>(entry(5))),
+            _mm_or_si128(_mm_slli_si128::<6>(entry(6)), _mm_slli_si128::<7>(entry(7))),
+        );
+        _mm_or_si128(_mm_srli_si128::<8>(st), _mm_or_si128(a, b))
     }
 
     /// Runs blocks from `base` until `open` is full or the text ends, and returns how many
@@ -718,36 +744,36 @@ mod fdr_sse2 {
         open: &mut [(usize, u64); 32],
     ) -> usize {
         let (mut at, mut st, mut n) = (*base, *state, 0);
-        // Each block reads the pairs at `at .. at + 8`: seventeen bytes.
-        while let Some(w) = hay.get(at..).and_then(|h| h.first_chunk::<17>()) {
-            // The pairs' indexes come from two 8-byte loads (bytes 0-7 and 4-11) by shifts:
-            // a load per pair, with the eight entry loads, was what bound the loop.
-            let (lo, hi) = (u64::from_le_bytes(*first8(w, 0)), u64::from_le_bytes(*first8(w, 4)));
-            let entry = |k: usize| {
-                let pair = if k < 4 { lo >> (8 * k) } else { hi >> (8 * (k - 4)) };
-                let e: *const u64 = &table[pair as usize & FDR_MASK];
-                // SAFETY: `e` points to one entry of the table, eight readable bytes, which
-                // is all `movq` reads (no alignment requirement).
-                unsafe { _mm_loadl_epi64(e.cast()) }
-            };
-            let a = _mm_or_si128(
-                _mm_or_si128(entry(0), _mm_slli_si128::<1>(entry(1))),
-                _mm_or_si128(_mm_slli_si128::<2>(entry(2)), _mm_slli_si128::<3>(entry(3))),
-            );
-            let b = _mm_or_si128(
-                _mm_or_si128(_mm_slli_si128::<4>(entry(4)), _mm_slli_si128::<5>(entry(5))),
-                _mm_or_si128(_mm_slli_si128::<6>(entry(6)), _mm_slli_si128::<7>(entry(7))),
-            );
-            st = _mm_or_si128(_mm_srli_si128::<8>(st), _mm_or_si128(a, b));
-            let passing = !(_mm_cvtsi128_si64(st) as u64);
-            at += 8;
-            if passing != 0 {
-                open[n] = (at - 8, passing);
-                n += 1;
-                if n == open.len() {
-                    break;
+        // Two blocks a step (25 bytes read), with one branch for both: most blocks pass no
+        // position.
+        while n + 2 <= open.len() {
+            let Some(w) = hay.get(at..).and_then(|h| h.first_chunk::<25>()) else { break };
+            let first = step(table, st, word(w, 0), word(w, 4));
+            st = step(table, first, word(w, 8), word(w, 12));
+            let (p0, p1) = (!(_mm_cvtsi128_si64(first) as u64), !(_mm_cvtsi128_si64(st) as u64));
+            if p0 | p1 != 0 {
+                if p0 != 0 {
+                    open[n] = (at, p0);
+                    n += 1;
+                }
+                if p1 != 0 {
+                    open[n] = (at + 8, p1);
+                    n += 1;
                 }
             }
+            at += 16;
+        }
+        // Then one block at a time: the last one before the end, or until `open` is full.
+        while n < open.len() {
+            // Each block reads the pairs at `at .. at + 8`: seventeen bytes.
+            let Some(w) = hay.get(at..).and_then(|h| h.first_chunk::<17>()) else { break };
+            st = step(table, st, word(w, 0), word(w, 4));
+            let passing = !(_mm_cvtsi128_si64(st) as u64);
+            if passing != 0 {
+                open[n] = (at, passing);
+                n += 1;
+            }
+            at += 8;
         }
         (*base, *state) = (at, st);
         n
