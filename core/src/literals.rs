@@ -156,7 +156,7 @@ impl Literals {
             avx512::scan(&self.sieve, hay, &mut |i| self.check(hay, i, &mut f))
         } else {
             // So does the shift-or filter.
-            fdr_sse2::scan(&self.fdr, hay, &mut |i| self.check(hay, i, &mut f))
+            fdr_x86::scan(&self.fdr, hay, &mut |i| self.check(hay, i, &mut f))
         };
         #[cfg(not(target_arch = "x86_64"))]
         let from = 0;
@@ -380,8 +380,13 @@ const FDR_BUCKETS: usize = 8;
 /// code.
 #[derive(Clone)]
 struct Fdr {
-    table: Box<[u64; FDR_LEN]>,
+    /// The entries at `1 ..= FDR_LEN`, between two zero words: the AVX2 kernel reads sixteen
+    /// bytes around an entry ([`fdr_x86`]).
+    table: Box<[u64; FDR_TABLE]>,
 }
+
+/// Words of [`Fdr::table`]: the entries and one word of padding on each side.
+const FDR_TABLE: usize = FDR_LEN + 2;
 
 impl Fdr {
     fn new(keywords: &[Box<[u8]>]) -> Fdr {
@@ -389,7 +394,7 @@ impl Fdr {
         order.sort_by_key(|&i| (keywords[i].len(), &keywords[i]));
         // First the bits of `(offset, bucket)` where some keyword allows each index, then
         // inverted into the entries.
-        let mut table = Box::new([0u64; FDR_LEN]);
+        let mut entries = [0u64; FDR_LEN];
         // Bits where some keyword allows every index (offsets past its end).
         let mut anything = 0u64;
         let bit = |j: usize, b: usize| 1u64 << ((FDR_SPAN - 1 - j) * 8 + b);
@@ -398,18 +403,19 @@ impl Fdr {
             let b = rank * FDR_BUCKETS / order.len().max(1);
             for j in 0..FDR_SPAN {
                 if j + 1 < k.len() {
-                    table[(usize::from(k[j]) | usize::from(k[j + 1]) << 8) & FDR_MASK] |= bit(j, b);
+                    entries[(usize::from(k[j]) | usize::from(k[j + 1]) << 8) & FDR_MASK] |= bit(j, b);
                 } else if j < k.len() {
                     for next in 0..1usize << (FDR_BITS - 8) {
-                        table[usize::from(k[j]) | next << 8] |= bit(j, b);
+                        entries[usize::from(k[j]) | next << 8] |= bit(j, b);
                     }
                 } else {
                     anything |= bit(j, b);
                 }
             }
         }
-        for t in table.iter_mut() {
-            *t = !(*t | anything);
+        let mut table = Box::new([0u64; FDR_TABLE]);
+        for (t, e) in table[1..=FDR_LEN].iter_mut().zip(entries) {
+            *t = !(e | anything);
         }
         Fdr { table }
     }
@@ -421,7 +427,7 @@ impl Fdr {
         let mut blocked = 0u8;
         for j in 0..FDR_SPAN {
             let x = (usize::from(hay[p + j]) | usize::from(hay[p + j + 1]) << 8) & FDR_MASK;
-            blocked |= (self.table[x] >> ((FDR_SPAN - 1 - j) * 8)) as u8;
+            blocked |= (self.table[1 + x] >> ((FDR_SPAN - 1 - j) * 8)) as u8;
         }
         blocked != 0xFF
     }
@@ -611,12 +617,14 @@ mod tests {
             let mut r: u64 = 13;
             for len in (0..40).chain([100, 1000, 4099]) {
                 let hay = random_hay(&mut r, len);
-                let mut got = Vec::new();
-                let end = fdr_sse2::scan(&fdr, &hay, &mut |i| got.push(i));
-                // The kernel decides every position whose pairs it could read, and no other.
-                assert_eq!(end, if len < 17 { 0 } else { (len - 17) / 8 * 8 + 1 }, "{len}");
-                let want: Vec<usize> = (0..end).filter(|&i| fdr.passes(&hay, i)).collect();
-                assert_eq!(got, want, "{len}");
+                for avx2 in fdr_x86::kernels() {
+                    let mut got = Vec::new();
+                    let end = fdr_x86::scan_on(&fdr, &hay, &mut |i| got.push(i), avx2);
+                    // The kernel decides every position whose pairs it could read, and no other.
+                    assert_eq!(end, if len < 17 { 0 } else { (len - 17) / 8 * 8 + 1 }, "{len}");
+                    let want: Vec<usize> = (0..end).filter(|&i| fdr.passes(&hay, i)).collect();
+                    assert_eq!(got, want, "{len} {avx2}");
+                }
             }
         }
         // More blocks with a passing position than the kernel notes between callbacks (32):
@@ -624,12 +632,24 @@ mod tests {
         let owned: Vec<Box<[u8]>> = FILTER_KWS.iter().map(|k| k.as_bytes().into()).collect();
         let fdr = Fdr::new(&owned);
         let hay = "token AKIA ghp_ sk-x ".repeat(40);
-        let mut got = Vec::new();
-        let end = fdr_sse2::scan(&fdr, hay.as_bytes(), &mut |i| got.push(i));
-        assert_eq!(end, (hay.len() - 17) / 8 * 8 + 1);
-        let want: Vec<usize> = (0..end).filter(|&i| fdr.passes(hay.as_bytes(), i)).collect();
-        assert!(want.len() > 100);
-        assert_eq!(got, want);
+        for avx2 in fdr_x86::kernels() {
+            let mut got = Vec::new();
+            let end = fdr_x86::scan_on(&fdr, hay.as_bytes(), &mut |i| got.push(i), avx2);
+            assert_eq!(end, (hay.len() - 17) / 8 * 8 + 1);
+            let want: Vec<usize> = (0..end).filter(|&i| fdr.passes(hay.as_bytes(), i)).collect();
+            assert!(want.len() > 100);
+            assert_eq!(got, want, "{avx2}");
+        }
+        // Entries at both ends of the table (the AVX2 kernel reads the padding beside them).
+        let fdr = Fdr::new(&[b"\x00\x00\x00".as_slice().into(), b"\xff\x0f\xff".as_slice().into()]);
+        let hay = [&[0u8; 20][..], &[0xff, 0x0f, 0xff, 0xff, 0x0f][..], &[0u8; 30][..]].concat();
+        for avx2 in fdr_x86::kernels() {
+            let mut got = Vec::new();
+            let end = fdr_x86::scan_on(&fdr, &hay, &mut |i| got.push(i), avx2);
+            let want: Vec<usize> = (0..end).filter(|&i| fdr.passes(&hay, i)).collect();
+            assert!(want.contains(&20), "{want:?}");
+            assert_eq!(got, want, "{avx2}");
+        }
     }
 
     #[cfg(target_arch = "x86_64")]
@@ -652,13 +672,18 @@ mod tests {
     }
 }
 
-/// The shift-or filter ([`Fdr`]) eight positions at a time with SSE2.
+/// The shift-or filter ([`Fdr`]) eight positions at a time: SSE2 (the x86-64 baseline), or
+/// AVX2 where the CPU has it.
 #[cfg(target_arch = "x86_64")]
 #[allow(unsafe_code)]
-mod fdr_sse2 {
+mod fdr_x86 {
     use std::arch::x86_64::*;
 
-    use super::{Fdr, FDR_LEN, FDR_MASK};
+    use super::{Fdr, FDR_MASK, FDR_TABLE};
+
+    /// A kernel: runs blocks from `base` until the noted blocks fill `open` or the text ends
+    /// ([`blocks_sse2`]).
+    type Blocks = unsafe fn(&[u64; FDR_TABLE], &[u8], &mut usize, &mut __m128i, &mut [(usize, u64); 32]) -> usize;
 
     /// Calls `hit(i)` for every position `i` that passes the filter, in order, and returns
     /// where the portable search must go on.
@@ -669,19 +694,39 @@ mod fdr_sse2 {
     /// `base + k - 7` at offsets 0 to 7, so a clear bit there is a bucket that position passes.
     #[inline]
     pub(super) fn scan(fdr: &Fdr, hay: &[u8], hit: &mut dyn FnMut(usize)) -> usize {
-        // SAFETY: SSE2 is part of the x86-64 baseline, so every CPU this runs on has it.
-        unsafe { scan_sse2(fdr, hay, hit) }
+        scan_on(fdr, hay, hit, crate::has_avx2())
     }
 
+    /// The kernels this CPU can run, by whether they use AVX2 (for tests).
+    #[cfg(test)]
+    pub(super) fn kernels() -> Vec<bool> {
+        if crate::has_avx2() {
+            vec![false, true]
+        } else {
+            vec![false]
+        }
+    }
+
+    /// [`scan`] with the AVX2 kernel or the SSE2 one; `avx2` only where the CPU has AVX2.
+    pub(super) fn scan_on(fdr: &Fdr, hay: &[u8], hit: &mut dyn FnMut(usize), avx2: bool) -> usize {
+        let blocks: Blocks = if avx2 && crate::has_avx2() { blocks_avx2 } else { blocks_sse2 };
+        // SAFETY: SSE2 is part of the x86-64 baseline, so every CPU this runs on has it; the
+        // kernel's own features were just checked.
+        unsafe { scan_sse2(fdr, hay, hit, blocks) }
+    }
+
+    /// # Safety
+    /// The CPU has the features `blocks` needs.
     #[target_feature(enable = "sse2")]
-    fn scan_sse2(fdr: &Fdr, hay: &[u8], hit: &mut dyn FnMut(usize)) -> usize {
+    unsafe fn scan_sse2(fdr: &Fdr, hay: &[u8], hit: &mut dyn FnMut(usize), blocks: Blocks) -> usize {
         // The bytes that become those of positions -7 to -1 in the first block are all set:
         // no position before the text passes.
         let mut state = _mm_set_epi64x(0x00FF_FFFF_FFFF_FFFF, 0);
         let mut base = 0;
         let mut open = [(0usize, 0u64); 32];
         loop {
-            let n = blocks(&fdr.table, hay, &mut base, &mut state, &mut open);
+            // SAFETY: the caller checked the kernel's features.
+            let n = unsafe { blocks(&fdr.table, hay, &mut base, &mut state, &mut open) };
             for &(at, mut passing) in &open[..n] {
                 while passing != 0 {
                     let k = passing.trailing_zeros() / 8;
@@ -704,19 +749,25 @@ mod fdr_sse2 {
         u64::from_le_bytes(*w[at..].first_chunk().expect("eight bytes from `at`"))
     }
 
-    /// One block: the state carried into the block after the one at `lo`'s first byte, from
-    /// the state before it and the block's bytes 0-7 (`lo`) and 4-11 (`hi`).
-    ///
-    /// The pairs' indexes come from the two 8-byte words by shifts: a load per pair, with the
-    /// eight entry loads, was what bound the loop.
+    /// The table index of the pair at offset `k` (0 to 7) of a block whose bytes 0-7 are `lo`
+    /// and 4-11 `hi`: the indexes come from two 8-byte words by shifts (a load per pair, with
+    /// the eight entry loads, was what bound the loop).
+    #[inline(always)]
+    fn pair(lo: u64, hi: u64, k: usize) -> usize {
+        let pair = if k < 4 { lo >> (8 * k) } else { hi >> (8 * (k - 4)) };
+        1 + (pair as usize & FDR_MASK)
+    }
+
+    /// One block with SSE2: the state after the block, from the state before it and the
+    /// block's bytes 0-7 (`lo`) and 4-11 (`hi`). Each entry is loaded into the low half of
+    /// a register and shifted left by its offset.
     #[inline]
     #[target_feature(enable = "sse2")]
-    fn step(table: &[u64; FDR_LEN], st: __m128i, lo: u64, hi: u64) -> __m128i {
+    fn step_sse2(table: &[u64; FDR_TABLE], st: __m128i, lo: u64, hi: u64) -> __m128i {
         let entry = |k: usize| {
-            let pair = if k < 4 { lo >> (8 * k) } else { hi >> (8 * (k - 4)) };
-            let e: *const u64 = &table[pair as usize & FDR_MASK];
-            // SAFETY: `e` points to one entry of the table, eight readable bytes, which is
-            // all `movq` reads (no alignment requirement).
+            let e: *const u64 = &table[pair(lo, hi, k)];
+            // SAFETY: `e` points to one word of the table, eight readable bytes, which is all
+            // `movq` reads (no alignment requirement).
             unsafe { _mm_loadl_epi64(e.cast()) }
         };
         let a = _mm_or_si128(
@@ -730,54 +781,100 @@ mod fdr_sse2 {
         _mm_or_si128(_mm_srli_si128::<8>(st), _mm_or_si128(a, b))
     }
 
-    /// Runs blocks from `base` until `open` is full or the text ends, and returns how many
-    /// blocks with a passing position it holds, as `(block start, bytes of the passing
-    /// positions)`. No call inside the loop, so that the state stays in a register (with the
-    /// callback in the loop, it was stored and reloaded every block).
-    #[inline(never)]
-    #[target_feature(enable = "sse2")]
-    fn blocks(
-        table: &[u64; FDR_LEN],
-        hay: &[u8],
-        base: &mut usize,
-        state: &mut __m128i,
-        open: &mut [(usize, u64); 32],
-    ) -> usize {
-        let (mut at, mut st, mut n) = (*base, *state, 0);
-        // Two blocks a step (25 bytes read), with one branch for both: most blocks pass no
-        // position.
-        while n + 2 <= open.len() {
-            let Some(w) = hay.get(at..).and_then(|h| h.first_chunk::<25>()) else { break };
-            let first = step(table, st, word(w, 0), word(w, 4));
-            st = step(table, first, word(w, 8), word(w, 12));
-            let (p0, p1) = (!(_mm_cvtsi128_si64(first) as u64), !(_mm_cvtsi128_si64(st) as u64));
-            if p0 | p1 != 0 {
-                if p0 != 0 {
-                    open[n] = (at, p0);
-                    n += 1;
-                }
-                if p1 != 0 {
-                    open[n] = (at + 8, p1);
-                    n += 1;
-                }
-            }
-            at += 16;
-        }
-        // Then one block at a time: the last one before the end, or until `open` is full.
-        while n < open.len() {
-            // Each block reads the pairs at `at .. at + 8`: seventeen bytes.
-            let Some(w) = hay.get(at..).and_then(|h| h.first_chunk::<17>()) else { break };
-            st = step(table, st, word(w, 0), word(w, 4));
-            let passing = !(_mm_cvtsi128_si64(st) as u64);
-            if passing != 0 {
-                open[n] = (at, passing);
-                n += 1;
-            }
-            at += 8;
-        }
-        (*base, *state) = (at, st);
-        n
+    /// One block with AVX2, as [`step_sse2`], without its seven byte shifts (which share one
+    /// or two ports): the sixteen bytes that start `k` bytes before the entry of offset `k`
+    /// hold it already shifted, and an AND keeps its eight bytes (VEX encoding folds the
+    /// unaligned load into the AND).
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn step_avx2(table: &[u64; FDR_TABLE], st: __m128i, lo: u64, hi: u64) -> __m128i {
+        let bytes = table.as_ptr().cast::<u8>();
+        let entry = |k: usize| {
+            let at = 8 * pair(lo, hi, k) - k;
+            assert!(at + 16 <= 8 * FDR_TABLE);
+            // SAFETY: `at .. at + 16` lies inside the table (asserted; the entries sit between
+            // two words of padding, so the assertion folds away), and `loadu` has no alignment
+            // requirement.
+            let v = unsafe { _mm_loadu_si128(bytes.add(at).cast()) };
+            let keep = (u128::from(u64::MAX) << (8 * k)).to_le_bytes();
+            // SAFETY: `keep` is sixteen readable bytes.
+            _mm_and_si128(v, unsafe { _mm_loadu_si128(keep.as_ptr().cast()) })
+        };
+        let e0: *const u64 = &table[pair(lo, hi, 0)];
+        // SAFETY: `e0` points to one word of the table, eight readable bytes.
+        let e0 = unsafe { _mm_loadl_epi64(e0.cast()) };
+        let a = _mm_or_si128(_mm_or_si128(e0, entry(1)), _mm_or_si128(entry(2), entry(3)));
+        let b = _mm_or_si128(_mm_or_si128(entry(4), entry(5)), _mm_or_si128(entry(6), entry(7)));
+        _mm_or_si128(_mm_srli_si128::<8>(st), _mm_or_si128(a, b))
     }
+
+    /// A kernel's loop, around its block step.
+    macro_rules! blocks {
+        ($(#[$doc:meta])* $name:ident, $feature:literal, $step:ident) => {
+            $(#[$doc])*
+            #[inline(never)]
+            #[target_feature(enable = $feature)]
+            fn $name(
+                table: &[u64; FDR_TABLE],
+                hay: &[u8],
+                base: &mut usize,
+                state: &mut __m128i,
+                open: &mut [(usize, u64); 32],
+            ) -> usize {
+                let (mut at, mut st, mut n) = (*base, *state, 0);
+                // Two blocks a step (25 bytes read), with one branch for both: most blocks
+                // pass no position.
+                while n + 2 <= open.len() {
+                    let Some(w) = hay.get(at..).and_then(|h| h.first_chunk::<25>()) else { break };
+                    let first = $step(table, st, word(w, 0), word(w, 4));
+                    st = $step(table, first, word(w, 8), word(w, 12));
+                    let (p0, p1) = (!(_mm_cvtsi128_si64(first) as u64), !(_mm_cvtsi128_si64(st) as u64));
+                    if p0 | p1 != 0 {
+                        if p0 != 0 {
+                            open[n] = (at, p0);
+                            n += 1;
+                        }
+                        if p1 != 0 {
+                            open[n] = (at + 8, p1);
+                            n += 1;
+                        }
+                    }
+                    at += 16;
+                }
+                // Then one block at a time: the last one before the end, or until `open` is
+                // full.
+                while n < open.len() {
+                    // Each block reads the pairs at `at .. at + 8`: seventeen bytes.
+                    let Some(w) = hay.get(at..).and_then(|h| h.first_chunk::<17>()) else { break };
+                    st = $step(table, st, word(w, 0), word(w, 4));
+                    let passing = !(_mm_cvtsi128_si64(st) as u64);
+                    if passing != 0 {
+                        open[n] = (at, passing);
+                        n += 1;
+                    }
+                    at += 8;
+                }
+                (*base, *state) = (at, st);
+                n
+            }
+        };
+    }
+
+    blocks!(
+        /// Runs blocks from `base` until `open` is full or the text ends, and returns how many
+        /// blocks with a passing position it holds, as `(block start, bytes of the passing
+        /// positions)`. No call inside the loop, so that the state stays in a register (with
+        /// the callback in the loop, it was stored and reloaded every block).
+        blocks_sse2,
+        "sse2",
+        step_sse2
+    );
+    blocks!(
+        /// [`blocks_sse2`] with [`step_avx2`].
+        blocks_avx2,
+        "avx2",
+        step_avx2
+    );
 }
 
 /// The sieve 64 positions at a time with AVX-512 VBMI and GFNI: four unaligned loads give the
