@@ -357,8 +357,8 @@ impl<'h> DigitClusters<'h> {
 
     /// The digit clusters of `hay` (in order) that have at least `min_len` bytes (from the
     /// first digit to the last), or whose first digit follows an ASCII upper-case letter
-    /// where `after_upper`; some others too, each whole and as [`DigitClusters::new`] gives
-    /// it. The rest are skipped in bulk, from the masks: logs hold a cluster every ten bytes,
+    /// where `after_upper`; some others too, each whole and as the iteration over every
+    /// cluster gives it. The rest are skipped in bulk, from the masks: logs hold a cluster every ten bytes,
     /// most of them too short for any rule (`12:04:31,155`, `pid 4242`).
     pub(crate) fn wanted(hay: &'h [u8], min_len: usize, after_upper: bool) -> Self {
         Self::on(Cpu::detect(), hay, Want::new(min_len, after_upper))
