@@ -394,7 +394,9 @@ impl Fdr {
         order.sort_by_key(|&i| (keywords[i].len(), &keywords[i]));
         // First the bits of `(offset, bucket)` where some keyword allows each index, then
         // inverted into the entries.
-        let mut entries = [0u64; FDR_LEN];
+        // On the heap: debug builds would put each 32 KiB array on the stack, and scanners are
+        // built on threads with small stacks.
+        let mut entries = vec![0u64; FDR_LEN];
         // Bits where some keyword allows every index (offsets past its end).
         let mut anything = 0u64;
         let bit = |j: usize, b: usize| 1u64 << ((FDR_SPAN - 1 - j) * 8 + b);
@@ -413,8 +415,9 @@ impl Fdr {
                 }
             }
         }
-        let mut table = Box::new([0u64; FDR_TABLE]);
-        for (t, e) in table[1..=FDR_LEN].iter_mut().zip(entries) {
+        let mut table: Box<[u64; FDR_TABLE]> =
+            vec![0u64; FDR_TABLE].into_boxed_slice().try_into().expect("FDR_TABLE words");
+        for (t, e) in table[1..=FDR_LEN].iter_mut().zip(&entries) {
             *t = !(e | anything);
         }
         Fdr { table }
