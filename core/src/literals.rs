@@ -697,7 +697,7 @@ mod fdr_x86 {
     /// `base + k - 7` at offsets 0 to 7, so a clear bit there is a bucket that position passes.
     #[inline]
     pub(super) fn scan(fdr: &Fdr, hay: &[u8], hit: &mut dyn FnMut(usize)) -> usize {
-        scan_on(fdr, hay, hit, crate::has_avx2())
+        scan_on(fdr, hay, hit, true)
     }
 
     /// The kernels this CPU can run, by whether they use AVX2 (for tests).
@@ -710,7 +710,7 @@ mod fdr_x86 {
         }
     }
 
-    /// [`scan`] with the AVX2 kernel or the SSE2 one; `avx2` only where the CPU has AVX2.
+    /// [`scan`] with the AVX2 kernel where `avx2` and the CPU has AVX2, else the SSE2 one.
     pub(super) fn scan_on(fdr: &Fdr, hay: &[u8], hit: &mut dyn FnMut(usize), avx2: bool) -> usize {
         let blocks: Blocks = if avx2 && crate::has_avx2() { blocks_avx2 } else { blocks_sse2 };
         // SAFETY: SSE2 is part of the x86-64 baseline, so every CPU this runs on has it; the
