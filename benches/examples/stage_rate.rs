@@ -3,7 +3,9 @@
 //! (confirmation and overlap resolution) and stage 4 (redaction), each over 256 KiB segments
 //! of whole lines, warm (best of `PASSES`, default 5, after one pass that warms the caches).
 //!
-//! `RULES=1` also lists the 15 rules with the most window bytes.
+//! `RULES=1` also lists the 20 rules whose windows alone take stages 2–3 longest, with their
+//! windows and window bytes. `ONLY=rule-id` runs stages 2–3 over that rule's windows alone,
+//! `PASSES` times, and prints nothing: a run for a profiler.
 //!
 //! `cargo run --release -p scrubline-benches --example stage_rate -- bench-corpus/*.txt`
 
@@ -30,6 +32,14 @@ fn main() {
         let segs = scrubline_benches::segments(&text, 256 << 10);
         let windows: Vec<_> = segs.iter().map(|s| stages::trigger_scan(&scanner, s)).collect();
         let confirmed: Vec<_> = segs.iter().zip(&windows).map(|(s, w)| stages::confirm(&scanner, s, w)).collect();
+        if let Ok(id) = std::env::var("ONLY") {
+            let only: Vec<_> = windows.iter().map(|w| w.of_rule(&scanner, &id)).collect();
+            for _ in 0..passes {
+                let n = segs.iter().zip(&only).map(|(s, w)| stages::confirm(&scanner, s, w).len()).sum::<usize>();
+                std::hint::black_box(n);
+            }
+            continue;
+        }
         let (t0, nk) = best(passes, || segs.iter().map(|s| stages::keyword_search(&scanner, s).0).sum::<usize>());
         let (t1, nw) = best(passes, || segs.iter().map(|s| stages::trigger_scan(&scanner, s).len()).sum::<usize>());
         let (t2, nf) = best(passes, || {
@@ -59,10 +69,20 @@ fn main() {
                     e.1 += b;
                 }
             }
-            let mut v: Vec<_> = acc.into_iter().collect();
-            v.sort_by_key(|e| std::cmp::Reverse(e.1 .1));
-            for (id, (n, b)) in v.iter().take(15) {
-                println!("  {id}: {n} windows, {:.2} MB", *b as f64 / 1e6);
+            // Each rule's windows confirmed alone, slowest first.
+            let mut v: Vec<_> = acc
+                .into_iter()
+                .map(|(id, (n, b))| {
+                    let only: Vec<_> = windows.iter().map(|w| w.of_rule(&scanner, &id)).collect();
+                    let (t, _) = best(passes, || {
+                        segs.iter().zip(&only).map(|(s, w)| stages::confirm(&scanner, s, w).len()).sum::<usize>()
+                    });
+                    (t, id, n, b)
+                })
+                .collect();
+            v.sort_by(|a, b| b.0.total_cmp(&a.0));
+            for (t, id, n, b) in v.iter().take(20) {
+                println!("  {id}: {:.2} ms, {n} windows, {:.2} MB", t * 1e3, *b as f64 / 1e6);
             }
         }
     }

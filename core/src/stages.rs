@@ -57,6 +57,12 @@ impl Windows {
         out
     }
 
+    /// The windows of the rule with id `rule` alone (to time one rule's confirmation).
+    pub fn of_rule(&self, scanner: &Scanner, rule: &str) -> Windows {
+        let rules = &scanner.inner.rules;
+        Windows { list: self.list.iter().copied().filter(|&(r, _, _)| rules[r as usize].spec.id == rule).collect() }
+    }
+
     /// Whether some window of the rule with id `rule` holds the byte range `start..end`.
     pub fn covers(&self, scanner: &Scanner, rule: &str, start: usize, end: usize) -> bool {
         let rules = &scanner.inner.rules;
