@@ -514,6 +514,9 @@ fn collect_windows_body(inner: &Inner, scratch: &mut Scratch, hay: &[u8], hits: 
     // Stage 1c: '@', hex around ':', upper-case letter + digit.
     if !t.at.is_empty() {
         for p in memchr::memchr_iter(b'@', hay) {
+            if t.at_after.as_ref().is_some_and(|set| p == 0 || !set.contains(hay[p - 1])) {
+                continue;
+            }
             for &r in &t.at {
                 push(windows, r, p, p + 1);
             }
@@ -1040,6 +1043,42 @@ mod tests {
             checked += usize::from(!dispatched.is_empty());
         }
         assert!(checked > texts.len() / 2, "most texts open windows: {checked} of {}", texts.len());
+    }
+
+    /// Opening `@` windows only after a byte an email can hold before its `@` finds what
+    /// opening one at every `@` finds: on the email rule's examples glued to quotes, line
+    /// starts and other `@`s, and on random text of those bytes.
+    #[test]
+    fn at_windows_after_local_part_bytes_find_every_email() {
+        let mut scanner = crate::Scanner::new();
+        let filtered = crate::Scanner::new();
+        let inner = std::sync::Arc::get_mut(&mut scanner.inner).expect("sole owner");
+        assert!(inner.triggers.at_after.is_some(), "the email rule puts a set of bytes before its @");
+        inner.triggers.at_after = None;
+        let email = filtered.inner.rules.iter().position(|r| r.spec.id == "email-address").expect("email rule") as u32;
+        let mut next = below(0x5DEE_CE66_D1CE_4E5D);
+        let pieces = ["jane", ".doe", "_9", "+x", "'", "@", "@", "example.com", ".org", "\"", "\n", " ", ":", "/", "<"];
+        let mut texts: Vec<String> = filtered.inner.rules[email as usize]
+            .spec
+            .examples
+            .iter()
+            .flat_map(|e| [format!("\"@{e}\"@x"), format!("@{e}\n@a@{e}"), format!("{e}@{e}")])
+            .collect();
+        for len in [1, 5, 20, 80] {
+            for _ in 0..300 {
+                texts.push((0..len).map(|_| pieces[next(pieces.len() as u64) as usize]).collect());
+            }
+        }
+        let (mut all, mut some) = (Scratch::default(), Scratch::default());
+        let mut found = 0;
+        for t in &texts {
+            let want = super::scan(&scanner.inner, &mut all, t);
+            assert_eq!(super::scan(&filtered.inner, &mut some, t), want, "{t:?}");
+            found += want.iter().filter(|c| c.rule == email).count();
+            let windows = |s: &Scratch| s.windows.iter().filter(|w| w.0 == email).count();
+            assert!(windows(&some) <= windows(&all));
+        }
+        assert!(found > 100, "too few emails to compare: {found}");
     }
 
     /// Deciding each chain of overlapping candidates on its own keeps what deciding all

@@ -119,6 +119,10 @@ pub(crate) struct Triggers {
     /// Longest match of any digit rule.
     pub digit_max_len: usize,
     pub at: Vec<u32>,
+    /// When every `at` rule's matches hold an `@` right after a byte of this set (the union
+    /// of their [`Rule::at_after`]): only such an `@` opens windows. In code most `@`s follow
+    /// a quote or start a line (`"@types/node"`, `@property`) and can serve no email.
+    pub at_after: Option<ByteSet>,
     pub hexcolon: Vec<u32>,
     /// Upper-case-trigger rules searched in windows around each trigger.
     pub upper: Vec<u32>,
@@ -1141,6 +1145,7 @@ fn build_triggers(rules: &[Rule]) -> Result<Triggers, Error> {
     let upper_patterns: Vec<String> = upper_screened.iter().map(|&i| rules[i as usize].spec.regex.clone()).collect();
     let upper_before = upper_screened.iter().map(|&i| rules[i as usize].spec.window_before).max().unwrap_or(0);
     let upper_max_len = upper_screened.iter().map(|&i| rules[i as usize].spec.max_len).max().unwrap_or(0);
+    let at_after = at.iter().try_fold(ByteSet::default(), |acc, &i| Some(acc.union(rules[i as usize].at_after?)));
     Ok(Triggers {
         keywords,
         digits,
@@ -1150,6 +1155,7 @@ fn build_triggers(rules: &[Rule]) -> Result<Triggers, Error> {
         digit_before,
         digit_max_len,
         at,
+        at_after,
         hexcolon,
         upper,
         upper_screened,
