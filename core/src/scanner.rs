@@ -1004,7 +1004,7 @@ fn keyword_offsets(hir: &regex_syntax::hir::Hir, keywords: &[String]) -> Option<
 }
 
 /// At most this many sequences (alternations and optional items multiply them).
-const MAX_SEQS: usize = 16;
+const MAX_SEQS: usize = 64;
 /// Sequences are followed this far (bytes) at most; keywords are shorter.
 const MAX_SEQ_LEN: usize = 128;
 
@@ -1235,6 +1235,9 @@ mod tests {
         assert_eq!(kw_offsets(r"(?i:token)\\?[:=]", &["oken", "OKEN"]), at(&[1]));
         assert_eq!(kw_offsets(r"(?i:pass(?:word|wd)|_pass)\s*=", &["assword", "asswd", "_pass"]), at(&[0, 1]));
         assert_eq!(kw_offsets(r"(?i:api[_-]?key)=", &["api_key", "apikey", "API-KEY"]), at(&[0]));
+        // Optional parts multiply the sequences (here 22 of them): each keyword where it fits.
+        let aws = r"(?i:aws_?secret(?:_?access)?_?key|secret_?access_?key|aws_?secret)=";
+        assert_eq!(kw_offsets(aws, &["aws_secret", "awssecret", "secret_access", "secretaccess"]), at(&[0, 3, 4]));
         // An optional lead: both places. A branch without its keyword, a lead of variable
         // length, no keyword at all: none.
         assert_eq!(kw_offsets(r"(?:ghp_|github_)[a-z]+", &["ghp_"]), None);
