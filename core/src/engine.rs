@@ -395,7 +395,11 @@ fn collect_windows_body(inner: &Inner, scratch: &mut Scratch, hay: &[u8], hits: 
         if kw.label_like[id] && start > 0 && hay[start - 1] != b'[' && inside_label(hay, start, start + klen) {
             return;
         }
-        for &r in &kw.rules[id] {
+        for &(r, follow) in &kw.rules[id] {
+            // No match holds the keyword here where the regex puts it (`TokenFilter`).
+            if follow.is_some_and(|set| !hay.get(start + klen).is_some_and(|&b| set.contains(b))) {
+                continue;
+            }
             if let Some(offs) = &rules[r as usize].kw_offsets {
                 // Its matches hold the keyword at one of these distances from their start: a
                 // window starts at each such start (stage 2 searches anchored at window starts).
@@ -1079,6 +1083,48 @@ mod tests {
             assert!(windows(&some) <= windows(&all));
         }
         assert!(found > 100, "too few emails to compare: {found}");
+    }
+
+    /// Opening a keyword's windows only where the byte after it can follow it in a match
+    /// finds what opening them at every occurrence finds: on texts glued from the examples of
+    /// every rule with follow sets (keywords next to other keywords, identifiers, quotes and
+    /// delimiters), most of them holding findings.
+    #[test]
+    fn keyword_windows_after_follow_bytes_find_every_match() {
+        let mut scanner = crate::Scanner::new();
+        let filtered = crate::Scanner::new();
+        let inner = std::sync::Arc::get_mut(&mut scanner.inner).expect("sole owner");
+        let mut with_follow = 0;
+        for rules in inner.triggers.keywords.rules.iter_mut() {
+            for (_, follow) in rules.iter_mut() {
+                with_follow += usize::from(follow.take().is_some());
+            }
+        }
+        assert!(with_follow > 100, "keywords with follow sets: {with_follow}");
+        let mut next = below(0x1234_5678_9ABC_DEF1);
+        let glue = ["", " ", "\n", "=", "_", "Filter ", "s ", "\"", ": '", "x"];
+        let ex: Vec<&str> = filtered
+            .inner
+            .rules
+            .iter()
+            .filter(|r| r.kw_follow.iter().any(Option::is_some))
+            .flat_map(|r| r.spec.examples.iter().chain(&r.spec.negative_examples))
+            .map(String::as_str)
+            .collect();
+        let (mut all, mut some) = (Scratch::default(), Scratch::default());
+        let (mut found, mut fewer) = (0, 0);
+        for _ in 0..3000 {
+            let mut t = String::new();
+            for _ in 0..3 {
+                t.push_str(glue[next(glue.len() as u64) as usize]);
+                t.push_str(ex[next(ex.len() as u64) as usize]);
+            }
+            let want = super::scan(&scanner.inner, &mut all, &t);
+            assert_eq!(super::scan(&filtered.inner, &mut some, &t), want, "{t:?}");
+            found += want.len();
+            fewer += usize::from(some.windows.len() < all.windows.len());
+        }
+        assert!(found > 3000 && fewer > 300, "{found} findings, {fewer} texts with fewer windows");
     }
 
     /// Deciding each chain of overlapping candidates on its own keeps what deciding all

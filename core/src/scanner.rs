@@ -51,11 +51,15 @@ pub(crate) struct Rule {
     /// character: a match can only start where a word does.
     pub word_start: bool,
     /// For a keyword rule whose every match holds one of its keywords at a fixed distance
-    /// from the match's start: those distances (see [`keyword_offsets`]; most often just 0,
+    /// from the match's start: those distances (see [`offsets_in`]; most often just 0,
     /// the match starts with the keyword). Such a rule is searched anchored at each keyword
     /// occurrence less each distance, without the unanchored search's reverse pass and prefix
     /// loop.
     pub kw_offsets: Option<Box<[usize]>>,
+    /// With [`Rule::kw_offsets`], for each of `spec.keywords`: the bytes that can follow it in
+    /// a match that holds it at one of those distances (see [`follows_in`]); `None`: any
+    /// byte, or the text's end. Empty without offsets.
+    pub kw_follow: Box<[Option<ByteSet>]>,
     /// The DFAs that find the `value` group without the regex's capture search (see
     /// [`ValueSplit`]); built on first use, `None` when the regex does not split.
     split: OnceLock<Option<ValueSplit>>,
@@ -75,6 +79,7 @@ impl Rule {
             at_after: None,
             word_start: false,
             kw_offsets: None,
+            kw_follow: Box::new([]),
             split: OnceLock::from(None),
         }
     }
@@ -99,8 +104,9 @@ impl Rule {
 
 pub(crate) struct KeywordSet {
     pub literals: Literals,
-    /// Rules to confirm for each keyword of `literals`.
-    pub rules: Vec<Vec<u32>>,
+    /// Rules to confirm for each keyword of `literals`, each with the bytes that can follow
+    /// the keyword in its matches (see [`Rule::kw_follow`]; `None`: any).
+    pub rules: Vec<Vec<(u32, Option<ByteSet>)>>,
     /// Whether each keyword could be part of one of our labels (`PASSPORT` in `[US_PASSPORT]`):
     /// it holds no ASCII lower-case letter (see `filters::inside_label`).
     pub label_like: Vec<bool>,
@@ -708,13 +714,11 @@ fn compile_rule(spec: RuleSpec, action: Action, eager: bool) -> Result<Rule, Err
     let at_token = requires_byte(&hir, b'@') && space_first_only(&hir);
     let at_after = at_preceders(&hir);
     let word_start = starts_at_word_start(&hir);
-    let kw_offsets = match spec.trigger {
-        // Within `window_before`, where the unanchored search finds matches too.
-        Trigger::Keywords => keyword_offsets(&hir, &spec.keywords)
-            .filter(|offs| offs.iter().all(|&o| o <= spec.window_before))
-            .map(Vec::into_boxed_slice),
-        _ => None,
+    let (kw_offsets, kw_follow) = match spec.trigger {
+        Trigger::Keywords => keyword_anchors(&hir, &spec.keywords, spec.window_before).unzip(),
+        _ => (None, None),
     };
+    let kw_follow = kw_follow.unwrap_or_default();
     Ok(Rule {
         spec,
         regex: cell,
@@ -725,6 +729,7 @@ fn compile_rule(spec: RuleSpec, action: Action, eager: bool) -> Result<Rule, Err
         at_after,
         word_start,
         kw_offsets,
+        kw_follow,
         split: OnceLock::new(),
     })
 }
@@ -957,8 +962,17 @@ fn first_byte_is_word(hir: &regex_syntax::hir::Hir) -> bool {
     }
 }
 
-/// Where a keyword can lie in the leading part of a match of `hir`: distances from the
-/// match's start (at most four). `[0]`: matches start with a keyword (`ghp_…`, or `token` for
+/// [`offsets_in`] of the regex's lead (for tests).
+#[cfg(test)]
+fn keyword_offsets(hir: &regex_syntax::hir::Hir, keywords: &[String]) -> Option<Vec<usize>> {
+    if keywords.is_empty() {
+        return None;
+    }
+    offsets_in(&lead(hir, (MAX_SEQS, MAX_SEQ_LEN))?.0, keywords)
+}
+
+/// Where a keyword can lie in the leading part of a rule's matches, read from its lead's
+/// sequences `seqs` (see [`lead`]): distances from the match's start (at most four). `[0]`: matches start with a keyword (`ghp_…`, or `token` for
 /// the keyword `oken`… at 1); `[2]`: `sk_live_…` for the keyword `_live_`. The leading part is
 /// read from the regex as a few sequences of byte sets (see [`lead`]): literals, the ASCII
 /// bytes of classes (a case-insensitive word is a sequence of two-letter sets), optional items
@@ -969,13 +983,9 @@ fn first_byte_is_word(hir: &regex_syntax::hir::Hir) -> bool {
 /// it finds every match whose leading part holds a keyword where stage 1 reports it. A match
 /// without one (`ToKeN = …` for the keywords `oken` and `OKEN`) is no longer found by chance
 /// in the window of a keyword nearby.
-fn keyword_offsets(hir: &regex_syntax::hir::Hir, keywords: &[String]) -> Option<Vec<usize>> {
-    if keywords.is_empty() {
-        return None;
-    }
-    let (seqs, _) = lead(hir)?;
+fn offsets_in(seqs: &[Vec<ByteSet>], keywords: &[String]) -> Option<Vec<usize>> {
     let mut offs = Vec::new();
-    for seq in &seqs {
+    for seq in seqs {
         // Where a keyword's every byte falls on a narrow set (a letter of either case, `[_-]`):
         // the regex puts it there. Where every byte falls on a single byte, every match of
         // this sequence holds it there, and that first place is enough.
@@ -1003,6 +1013,88 @@ fn keyword_offsets(hir: &regex_syntax::hir::Hir, keywords: &[String]) -> Option<
     (offs.len() <= 4).then_some(offs)
 }
 
+/// [`follows_in`] of the regex's lead, read again where needed (for tests).
+#[cfg(test)]
+fn keyword_follows(hir: &regex_syntax::hir::Hir, keywords: &[String], offs: &[usize]) -> Vec<Option<ByteSet>> {
+    match lead(hir, (MAX_SEQS, MAX_SEQ_LEN)) {
+        Some((seqs, _)) => follows_read_again(hir, follows_in(&seqs, keywords, offs), keywords, offs),
+        None => vec![None; keywords.len()],
+    }
+}
+
+/// `follows` (read from the lead's first [`MAX_SEQS`] sequences), with a keyword whose next
+/// byte they left open read again from more: optional parts between a keyword and the
+/// delimiter multiply the sequences (`(?i:secret(?:[_-]?key)?)\\?["']?[ \t]{0,4}(?:=>|:=|[:=])`).
+fn follows_read_again(
+    hir: &regex_syntax::hir::Hir,
+    mut follows: Vec<Option<ByteSet>>,
+    keywords: &[String],
+    offs: &[usize],
+) -> Vec<Option<ByteSet>> {
+    if follows.iter().any(Option::is_none) {
+        // Only as far as the byte after the farthest keyword.
+        let reach = offs.iter().max().copied().unwrap_or(0) + keywords.iter().map(String::len).max().unwrap_or(0) + 1;
+        if let Some((seqs, _)) = lead(hir, (4 * MAX_SEQS, reach.min(MAX_SEQ_LEN))) {
+            for (f, more) in follows.iter_mut().zip(follows_in(&seqs, keywords, offs)) {
+                *f = f.or(more);
+            }
+        }
+    }
+    follows
+}
+
+/// A keyword rule's [`Rule::kw_offsets`] and [`Rule::kw_follow`].
+type Anchors = (Box<[usize]>, Box<[Option<ByteSet>]>);
+
+/// The distances of a keyword rule's keywords from its matches' starts, at most
+/// `window_before` (see [`offsets_in`]), and the bytes that follow each keyword (see
+/// [`follows_in`]), from one reading of the regex's lead.
+fn keyword_anchors(hir: &regex_syntax::hir::Hir, keywords: &[String], window_before: usize) -> Option<Anchors> {
+    if keywords.is_empty() {
+        return None;
+    }
+    let (seqs, _) = lead(hir, (MAX_SEQS, MAX_SEQ_LEN))?;
+    // Within `window_before`, where the unanchored search finds matches too.
+    let offs = offsets_in(&seqs, keywords).filter(|offs| offs.iter().all(|&o| o <= window_before))?;
+    let follows = follows_read_again(hir, follows_in(&seqs, keywords, &offs), keywords, &offs);
+    Some((offs.into_boxed_slice(), follows.into_boxed_slice()))
+}
+
+/// For each keyword, the bytes that can follow it where a match holds it at one of `offs`,
+/// read from the lead's sequences `seqs`
+/// (from [`offsets_in`]): the union, over the lead's sequences and distances where the
+/// keyword fits, of the set right after it, plus every non-ASCII byte (the lead keeps only a
+/// class's ASCII bytes). `None` (any byte) where a sequence ends right after the keyword, or
+/// the lead cannot be read. A keyword that fits nowhere gets the empty set: a match holds
+/// another keyword where the regex puts it (every sequence holds one), and its occurrence opens
+/// the windows.
+///
+/// Stage 1 opens the windows of a keyword occurrence only where the byte after it is in its
+/// set: `TokenFilter` in Java logs, `secret_name` or `tokens` in code can start no match of
+/// the generic assignment rules, whose keyword is followed by a quote, a separator or `=`.
+fn follows_in(seqs: &[Vec<ByteSet>], keywords: &[String], offs: &[usize]) -> Vec<Option<ByteSet>> {
+    let mut high = ByteSet::default();
+    high.add_range(0x80, 0xFF);
+    keywords
+        .iter()
+        .map(|k| {
+            let k = k.as_bytes();
+            let mut follow = high;
+            for seq in seqs {
+                for &o in offs {
+                    // As far as the sequence goes: one that ends inside the keyword or right
+                    // after it says nothing of the next byte.
+                    let sets = seq.get(o..).unwrap_or_default();
+                    if k.iter().zip(sets).all(|(&b, set)| set.contains(b)) {
+                        follow = follow.union(*seq.get(o + k.len())?);
+                    }
+                }
+            }
+            Some(follow)
+        })
+        .collect()
+}
+
 /// At most this many sequences (alternations and optional items multiply them).
 const MAX_SEQS: usize = 64;
 /// Sequences are followed this far (bytes) at most; keywords are shorter.
@@ -1010,10 +1102,12 @@ const MAX_SEQ_LEN: usize = 128;
 
 /// The leading part of `hir`'s matches as sequences of byte sets: every match, read as ASCII
 /// (a class keeps its ASCII bytes), starts with one of the sequences, and is exactly one of
-/// them when the flag is set. `None` when a class has no ASCII byte or the sequences grow past
-/// [`MAX_SEQS`].
-fn lead(hir: &regex_syntax::hir::Hir) -> Option<(Vec<Vec<ByteSet>>, bool)> {
+/// them when the flag is set. `limits`: at most this many sequences (usually [`MAX_SEQS`]),
+/// followed at most this far (usually [`MAX_SEQ_LEN`]). `None` when a class has no ASCII byte
+/// or the sequences grow past the limit.
+fn lead(hir: &regex_syntax::hir::Hir, limits: (usize, usize)) -> Option<(Vec<Vec<ByteSet>>, bool)> {
     use regex_syntax::hir::{Class, HirKind};
+    let (max, max_len) = limits;
     let byte = |b: u8| {
         let mut set = ByteSet::default();
         set.add_range(b, b);
@@ -1038,20 +1132,24 @@ fn lead(hir: &regex_syntax::hir::Hir) -> Option<(Vec<Vec<ByteSet>>, bool)> {
             }
             (vec![vec![set]], true)
         }
-        HirKind::Capture(c) => lead(&c.sub)?,
+        HirKind::Capture(c) => lead(&c.sub, limits)?,
         HirKind::Repetition(r) => {
-            let (sub, exact) = lead(&r.sub)?;
+            let (sub, exact) = lead(&r.sub, limits)?;
             match (r.min, r.max) {
                 (0, Some(1)) => {
                     let mut seqs = vec![Vec::new()];
                     seqs.extend(sub);
                     (seqs, exact)
                 }
+                // `[ \t]{0,4}`: each count a sequence, so that what follows is read too.
+                (0, Some(m)) if m <= 4 && exact && sub.len() == 1 && sub[0].len() == 1 => {
+                    ((0..=m as usize).map(|n| sub[0].repeat(n)).collect(), true)
+                }
                 (0, _) => (vec![Vec::new()], false),
                 // `[0-9a-f]{32}`: one sequence repeated, as far as sequences are followed.
                 (n, Some(m)) if n == m && exact && sub.len() == 1 => {
                     let one = &sub[0];
-                    let times = (n as usize).min(MAX_SEQ_LEN / one.len().max(1));
+                    let times = (n as usize).min(max_len / one.len().max(1));
                     (vec![one.repeat(times)], times == n as usize)
                 }
                 _ => (sub, exact && r.max == Some(1)),
@@ -1060,10 +1158,10 @@ fn lead(hir: &regex_syntax::hir::Hir) -> Option<(Vec<Vec<ByteSet>>, bool)> {
         HirKind::Alternation(v) => {
             let (mut seqs, mut exact) = (Vec::new(), true);
             for h in v {
-                let (s, e) = lead(h)?;
+                let (s, e) = lead(h, limits)?;
                 seqs.extend(s);
                 exact &= e;
-                if seqs.len() > MAX_SEQS {
+                if seqs.len() > max {
                     return None;
                 }
             }
@@ -1073,15 +1171,28 @@ fn lead(hir: &regex_syntax::hir::Hir) -> Option<(Vec<Vec<ByteSet>>, bool)> {
             let mut seqs: Vec<Vec<ByteSet>> = vec![Vec::new()];
             let mut exact = true;
             for h in v {
-                let Some((next, e)) = lead(h) else {
+                let Some((next, e)) = lead(h, limits) else {
                     exact = false;
                     break;
                 };
-                if seqs.len() * next.len() > MAX_SEQS || seqs.iter().any(|s| s.len() >= MAX_SEQ_LEN) {
+                // Sequences already as long as followed stay as they are; the others go on.
+                let long = seqs.iter().filter(|s| s.len() >= max_len).count();
+                if long == seqs.len() || long + (seqs.len() - long) * next.len() > max {
                     exact = false;
                     break;
                 }
-                seqs = seqs.iter().flat_map(|a| next.iter().map(move |b| [a.as_slice(), b].concat())).collect();
+                exact &= long == 0;
+                seqs = seqs
+                    .into_iter()
+                    .flat_map(|a| {
+                        let ends: Vec<Vec<ByteSet>> = if a.len() >= max_len {
+                            vec![a]
+                        } else {
+                            next.iter().map(|b| [a.as_slice(), b].concat()).collect()
+                        };
+                        ends
+                    })
+                    .collect();
                 if !e {
                     exact = false;
                     break;
@@ -1135,7 +1246,16 @@ fn build_triggers(rules: &[Rule]) -> Result<Triggers, Error> {
     kws.sort_unstable();
     let keywords = KeywordSet {
         literals: Literals::new(kws.iter().map(|k| k.as_bytes())),
-        rules: kws.iter().map(|k| by_kw[k].clone()).collect(),
+        rules: kws
+            .iter()
+            .map(|k| {
+                let follow = |r: &Rule| -> Option<ByteSet> {
+                    let i = r.spec.keywords.iter().position(|x| x == k)?;
+                    *r.kw_follow.get(i)?
+                };
+                by_kw[k].iter().map(|&i| (i, follow(&rules[i as usize]))).collect()
+            })
+            .collect(),
         label_like: kws.iter().map(|k| !k.bytes().any(|b| b.is_ascii_lowercase())).collect(),
     };
     let digit_patterns: Vec<String> = digits.iter().map(|&i| rules[i as usize].spec.regex.clone()).collect();
@@ -1247,6 +1367,38 @@ mod tests {
         assert_eq!(kw_offsets(r"\d{8,10}:AA[a-z]+", &[":AA"]), None);
         assert_eq!(kw_offsets(r"gh[a-z]_x", &["ghp_"]), None);
         assert_eq!(kw_offsets(r"ghp_x", &[]), None);
+    }
+
+    /// The bytes after each keyword, ASCII part (every non-ASCII byte is always in).
+    fn follows(re: &str, keywords: &[&str]) -> Vec<Option<String>> {
+        let hir = regex_automata::util::syntax::parse_with(re, &syntax_config()).unwrap();
+        let keywords: Vec<String> = keywords.iter().map(|k| k.to_string()).collect();
+        let offs = super::keyword_offsets(&hir, &keywords).expect("offsets");
+        super::keyword_follows(&hir, &keywords, &offs)
+            .into_iter()
+            .map(|f| {
+                f.map(|set| {
+                    assert!((0x80..=0xFF).all(|b| set.contains(b)), "{re}: non-ASCII bytes may follow");
+                    (0..0x80u8).filter(|&b| set.contains(b)).map(char::from).collect()
+                })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn keyword_follows_read_from_the_regex() {
+        let some = |s: &str| Some(s.to_string());
+        assert_eq!(follows(r"ghp_[a-z]{36}", &["ghp_"]), [some("abcdefghijklmnopqrstuvwxyz")]);
+        assert_eq!(follows(r"postgres(?:ql)?://", &["postgres"]), [some(":q")]);
+        // Optional quotes and up to four blanks before the delimiter: each count is read.
+        let token = r#"(?i:token)\\?["']?[ \t]{0,4}(?:=>|:=|[:=])"#;
+        assert_eq!(follows(token, &["oken", "OKEN"]), [some("\t \"':=\\"), some("\t \"':=\\")]);
+        // A keyword that fits nowhere opens windows only before non-ASCII bytes.
+        assert_eq!(follows(r"(?:ab|cd)_key", &["ab_", "cd_", "zz"]), [some("k"), some("k"), some("")]);
+        // The lead ends at the keyword, or its next item is read no further: any byte.
+        assert_eq!(follows(r"token\s*=", &["token"]), [None]);
+        assert_eq!(follows(r"token(?:x|y)?", &["token"]), [None]);
+        assert_eq!(follows(r"(?:tok|token_)[a-z]+", &["tok"]), [some("abcdefghijklmnopqrstuvwxyz")]);
     }
 
     /// Where `regex-syntax`'s prefix extractor says a default rule's matches start with a
