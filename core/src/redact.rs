@@ -190,8 +190,10 @@ fn rescan(
     reps: &[(usize, usize)],
     first: Option<FirstPass<'_>>,
 ) -> Vec<Candidate> {
+    // The buffers of the last re-scan, for their allocations (put back below).
+    let RescanBuffers { mut regions, mut orig, mut hits } = std::mem::take(&mut scratch.rescan);
     // Each region and the range of `reps` inside it.
-    let mut regions: Vec<(usize, usize, usize, usize)> = Vec::new();
+    regions.clear();
     for (i, &(s, e)) in reps.iter().enumerate() {
         let (rs, re) = (floor(text, s.saturating_sub(RESCAN_MARGIN)), ceil(text, e + RESCAN_MARGIN));
         match regions.last_mut() {
@@ -203,17 +205,14 @@ fn rescan(
         }
     }
     // The spans the replacements took in the first pass's text, index for index with `reps`.
-    let orig: Vec<(usize, usize)> = first.as_ref().map_or_else(Vec::new, |f| {
-        f.cands
-            .iter()
-            .filter(|c| inner.rules[c.rule as usize].action != Action::Report)
-            .map(|c| (c.start, c.end))
-            .collect()
-    });
+    orig.clear();
+    if let Some(f) = &first {
+        let acting = f.cands.iter().filter(|c| inner.rules[c.rule as usize].action != Action::Report);
+        orig.extend(acting.map(|c| (c.start, c.end)));
+    }
     let first = first.filter(|_| orig.len() == reps.len());
-    let mut hits = Vec::new();
     let mut found = Vec::new();
-    for (rs, re, i, j) in regions {
+    for &(rs, re, i, j) in &regions {
         let cands = match &first {
             Some(f) => {
                 let lit = &inner.triggers.keywords.literals;
@@ -233,7 +232,17 @@ fn rescan(
             found.push(c);
         }
     }
+    scratch.rescan = RescanBuffers { regions, orig, hits };
     found
+}
+
+/// [`rescan`]'s working vectors, kept in the [`Scratch`] between calls: the regions, the
+/// replaced spans of the first pass, and a region's keyword occurrences.
+#[derive(Default)]
+pub(crate) struct RescanBuffers {
+    regions: Vec<(usize, usize, usize, usize)>,
+    orig: Vec<(usize, usize)>,
+    hits: Vec<(usize, u32)>,
 }
 
 /// The keyword occurrences in `out[rs..re]` (`region`), relative to `rs` and in the order the
