@@ -8,7 +8,10 @@
 //! exactly one position, that split is the only derivation of the match, so it is the one the
 //! regex's leftmost-first captures report. Four lazy DFAs find the sets (forward from `ms` for
 //! `P` and from `x` for `V`, backward from `me` for `V S` and `S`), a few steps per byte of the
-//! match. When a set holds several positions (an ambiguous split) or a DFA gives up, the
+//! match. Since the match is known to split so, where `P` alone (a key and a delimiter) ends in
+//! one place, that is `x`, and where `S` alone (a closing quote) starts in one place, that is
+//! `y`: the two walks across the value are needed only when those leave several candidates.
+//! When a set holds several positions (an ambiguous split) or a DFA gives up, the
 //! caller falls back to the regex's own capture search (a bounded backtracker for most of
 //! these rules, whose cost grows with the regex's NFA size times the match's length).
 
@@ -92,7 +95,7 @@ impl ValueSplit {
             (Some(head), Some(tail)) => {
                 let hc = c.head.get_or_insert_with(|| head.create_cache());
                 let tc = c.tail_rev.get_or_insert_with(|| tail.create_cache());
-                unique(head, hc, tail, tc, &mut c.bits, hay, ms, me)?
+                unique(head, hc, tail, tc, &mut c.bits, hay, ms, me, Short::Forward)?
             }
             _ => ms,
         };
@@ -100,7 +103,7 @@ impl ValueSplit {
             (Some(value), Some(suffix)) => {
                 let vc = c.value.get_or_insert_with(|| value.create_cache());
                 let sc = c.suffix_rev.get_or_insert_with(|| suffix.create_cache());
-                unique(value, vc, suffix, sc, &mut c.bits, hay, vs, me)?
+                unique(value, vc, suffix, sc, &mut c.bits, hay, vs, me, Short::Reverse)?
             }
             _ => me,
         };
@@ -142,8 +145,21 @@ fn build(hir: &Hir, reverse: bool) -> Option<DFA> {
         .ok()
 }
 
+/// Which of a split's two walks is short: the head's forward walk (it dies soon after the
+/// key and delimiter) or the suffix's reverse walk (a closing quote); the other crosses the
+/// value.
+#[derive(Clone, Copy)]
+enum Short {
+    Forward,
+    Reverse,
+}
+
 /// The one position `x` in `lo..=hi` where `fwd` matches `[lo, x)` and `rev` (a reversed
 /// regex) matches `[x, hi)`; `None` if there are none, several, or a DFA gave up.
+///
+/// `[lo, hi)` is known to split so (a match of the whole regex): where the `short` walk
+/// alone finds one candidate, that one is the split, and the long walk across the value is
+/// not needed.
 #[allow(clippy::too_many_arguments)]
 fn unique(
     fwd: &DFA,
@@ -154,18 +170,34 @@ fn unique(
     hay: &[u8],
     lo: usize,
     hi: usize,
+    short: Short,
 ) -> Option<usize> {
     bits.clear();
     bits.resize((hi - lo) / 64 + 1, 0);
-    ends_forward(fwd, fc, hay, lo, hi, &mut |x| bits[(x - lo) / 64] |= 1 << ((x - lo) % 64)).ok()?;
     let (mut found, mut count) = (None, 0);
-    starts_backward(rev, rc, hay, lo, hi, &mut |x| {
+    let mut mark = |x: usize| {
+        bits[(x - lo) / 64] |= 1 << ((x - lo) % 64);
+        found = Some(x);
+        count += 1;
+    };
+    match short {
+        Short::Forward => ends_forward(fwd, fc, hay, lo, hi, &mut mark).ok()?,
+        Short::Reverse => starts_backward(rev, rc, hay, lo, hi, &mut mark).ok()?,
+    }
+    if count == 1 {
+        return found;
+    }
+    let (mut found, mut count) = (None, 0);
+    let mut check = |x: usize| {
         if bits[(x - lo) / 64] & (1 << ((x - lo) % 64)) != 0 {
             count += 1;
             found = Some(x);
         }
-    })
-    .ok()?;
+    };
+    match short {
+        Short::Forward => starts_backward(rev, rc, hay, lo, hi, &mut check).ok()?,
+        Short::Reverse => ends_forward(fwd, fc, hay, lo, hi, &mut check).ok()?,
+    }
     if count == 1 {
         found
     } else {
@@ -241,6 +273,10 @@ mod tests {
         assert_eq!(agree(aws, &format!("aws_secret_access_key = \"{key}\"\nAWS_SECRET={key}")), 2);
         let jwt = r"(?-u:\b)(?P<value>eyJ[A-Za-z0-9_-]{8}[A-Za-z0-9_-]*\.eyJ[A-Za-z0-9_-]{4}[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)(?:[^A-Za-z0-9_-]|$)";
         assert_eq!(agree(jwt, "Bearer eyJhbGciOiJI.eyJzdWIi.sig-x_1 and eyJhbGciOiJI.eyJzdWIi."), 2);
+        // The short walk alone leaves several candidates (the head ends after each `=`, the
+        // suffix starts at each `v`): the long walk decides.
+        assert_eq!(agree(r"k=*(?P<value>v+)\.", "k==vv. k=v."), 2);
+        assert_eq!(agree(r"k(?P<value>v)v*\.", "kvvv. kv."), 2);
     }
 
     /// Every default rule with a `value` group: on each of its examples, a resolved split is
