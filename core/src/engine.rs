@@ -397,9 +397,10 @@ fn collect_windows_body(inner: &Inner, scratch: &mut Scratch, hay: &[u8], hits: 
         if kw.label_like[id] && start > 0 && hay[start - 1] != b'[' && inside_label(hay, start, start + klen) {
             return;
         }
-        for &(r, follow) in &kw.rules[id] {
+        for (r, follow) in &kw.rules[id] {
+            let r = *r;
             // No match holds the keyword here where the regex puts it (`TokenFilter`).
-            if follow.is_some_and(|set| !hay.get(start + klen).is_some_and(|&b| set.contains(b))) {
+            if follow.as_ref().is_some_and(|set| !hay.get(start + klen).is_some_and(|&b| set.contains(b))) {
                 continue;
             }
             if let Some(offs) = &rules[r as usize].kw_offsets {
@@ -1081,15 +1082,16 @@ mod tests {
             }
         }
         let (mut all, mut some) = (Scratch::default(), Scratch::default());
-        let mut found = 0;
+        let (mut found, mut fewer) = (0, 0);
         for t in &texts {
             let want = super::scan(&scanner.inner, &mut all, t);
             assert_eq!(super::scan(&filtered.inner, &mut some, t), want, "{t:?}");
             found += want.iter().filter(|c| c.rule == email).count();
             let windows = |s: &Scratch| s.windows.iter().filter(|w| w.0 == email).count();
             assert!(windows(&some) <= windows(&all));
+            fewer += usize::from(windows(&some) < windows(&all));
         }
-        assert!(found > 100, "too few emails to compare: {found}");
+        assert!(found > 100 && fewer > 100, "{found} emails, {fewer} texts with fewer windows");
     }
 
     /// Opening a keyword's windows only where the byte after it can follow it in a match

@@ -971,13 +971,13 @@ fn keyword_offsets(hir: &regex_syntax::hir::Hir, keywords: &[String]) -> Option<
     offsets_in(&lead(hir, (MAX_SEQS, MAX_SEQ_LEN))?.0, keywords)
 }
 
-/// Where a keyword can lie in the leading part of a rule's matches, read from its lead's
-/// sequences `seqs` (see [`lead`]): distances from the match's start (at most four). `[0]`: matches start with a keyword (`ghp_…`, or `token` for
+/// Where a keyword can lie in the leading part of a rule's matches: distances from the
+/// match's start (at most four). `[0]`: matches start with a keyword (`ghp_…`, or `token` for
 /// the keyword `oken`… at 1); `[2]`: `sk_live_…` for the keyword `_live_`. The leading part is
-/// read from the regex as a few sequences of byte sets (see [`lead`]): literals, the ASCII
-/// bytes of classes (a case-insensitive word is a sequence of two-letter sets), optional items
-/// and alternations as separate sequences. `None` when some sequence holds no keyword, or
-/// the distances are too many or unknown (a repetition of variable length first).
+/// read from the regex as a few sequences of byte sets, `seqs` (see [`lead`]): literals, the
+/// ASCII bytes of classes (a case-insensitive word is a sequence of two-letter sets), optional
+/// items and alternations as separate sequences. `None` when some sequence holds no keyword,
+/// or the distances are too many or unknown (a repetition of variable length first).
 ///
 /// A rule with distances is searched anchored at each keyword occurrence less each distance:
 /// it finds every match whose leading part holds a keyword where stage 1 reports it. A match
@@ -1060,14 +1060,13 @@ fn keyword_anchors(hir: &regex_syntax::hir::Hir, keywords: &[String], window_bef
     Some((offs.into_boxed_slice(), follows.into_boxed_slice()))
 }
 
-/// For each keyword, the bytes that can follow it where a match holds it at one of `offs`,
-/// read from the lead's sequences `seqs`
-/// (from [`offsets_in`]): the union, over the lead's sequences and distances where the
-/// keyword fits, of the set right after it, plus every non-ASCII byte (the lead keeps only a
-/// class's ASCII bytes). `None` (any byte) where a sequence ends right after the keyword, or
-/// the lead cannot be read. A keyword that fits nowhere gets the empty set: a match holds
-/// another keyword where the regex puts it (every sequence holds one), and its occurrence opens
-/// the windows.
+/// For each keyword, the bytes that can follow it where a match holds it at one of `offs`
+/// (from [`offsets_in`]), read from the lead's sequences `seqs`: the union, over the sequences
+/// and distances where the keyword fits, of the set right after it, plus every non-ASCII byte
+/// (the lead keeps only a class's ASCII bytes). `None` (any byte) where a sequence ends inside
+/// the keyword or right after it. A keyword that fits nowhere gets the non-ASCII bytes only: a
+/// match holds another keyword where the regex puts it (every sequence holds one), and that
+/// occurrence opens the windows.
 ///
 /// Stage 1 opens the windows of a keyword occurrence only where the byte after it is in its
 /// set: `TokenFilter` in Java logs, `secret_name` or `tokens` in code can start no match of
