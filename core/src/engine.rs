@@ -538,6 +538,23 @@ fn collect_windows_body(inner: &Inner, scratch: &mut Scratch, hay: &[u8], hits: 
     }
 }
 
+/// Whether a scan of `hay` may find anything though no keyword occurs in it: `hay` holds an
+/// ASCII digit (digit, upper-case and dotted triggers all start at a digit cluster), an `@`
+/// (where `@` rules exist) or a `:` (where hex-colon rules exist), or the policy has a deny
+/// list (searched in every text). Where it returns false, [`scan_with_hits`] with no
+/// occurrences returns nothing.
+pub(crate) fn may_open_windows(inner: &Inner, hay: &[u8]) -> bool {
+    let t = &inner.triggers;
+    if inner.policy.deny.is_some() {
+        return true;
+    }
+    // A byte no trigger uses stands for an absent one (a digit is tested anyway); the loop
+    // has no branch per byte, so it runs 32 bytes at a time.
+    let at = if t.at.is_empty() { b'0' } else { b'@' };
+    let colon = if t.hexcolon.is_empty() { b'0' } else { b':' };
+    hay.chunks(32).any(|c| c.iter().fold(false, |acc, &b| acc | (b.wrapping_sub(b'0') < 10) | (b == at) | (b == colon)))
+}
+
 /// Stage 2 and 3: merges each rule's windows from `scratch.windows`, confirms them (regex,
 /// validators, filters) and resolves overlaps; candidates sorted by start.
 pub(crate) fn confirm_windows(inner: &Inner, scratch: &mut Scratch, text: &str) -> Vec<Candidate> {
@@ -1055,6 +1072,49 @@ mod tests {
             checked += usize::from(!dispatched.is_empty());
         }
         assert!(checked > texts.len() / 2, "most texts open windows: {checked} of {}", texts.len());
+    }
+
+    /// Where `may_open_windows` says no, stage 1 opens windows only at keywords: on every
+    /// rule's examples (and negative examples) with one, two or all of the digits, `@` and
+    /// `:` taken out, glued to capitals and separators. Each of the three bytes alone opens
+    /// windows in some of them.
+    #[test]
+    fn texts_without_trigger_bytes_open_windows_only_at_keywords() {
+        use crate::pack::Trigger;
+        let scanner = crate::Scanner::new();
+        let inner = &scanner.inner;
+        let mut scratch = Scratch::default();
+        let examples: Vec<&String> =
+            inner.rules.iter().flat_map(|r| r.spec.examples.iter().chain(&r.spec.negative_examples)).collect();
+        let classes: [fn(u8) -> bool; 3] = [|b| b.is_ascii_digit(), |b| b == b'@', |b| b == b':'];
+        let mut opened_by = [0usize; 3];
+        let mut said_no = 0;
+        for (k, e) in examples.iter().enumerate() {
+            for (keep, opened) in opened_by.iter_mut().enumerate() {
+                // Keep one class of bytes (or, every third text, none).
+                let t: Vec<u8> = format!("AK {e}, X{e}.")
+                    .bytes()
+                    .filter(|&b| classes.iter().enumerate().all(|(c, is)| !is(b) || (c == keep && k % 3 != 0)))
+                    .collect();
+                collect_windows(inner, &mut scratch, &t);
+                let others =
+                    scratch.windows.iter().any(|w| inner.rules[w.0 as usize].spec.trigger != Trigger::Keywords);
+                if !super::may_open_windows(inner, &t) {
+                    said_no += 1;
+                    assert!(!others, "{:?}", String::from_utf8_lossy(&t));
+                } else if others && k % 3 != 0 {
+                    *opened += 1;
+                }
+            }
+        }
+        assert!(said_no > 100, "{said_no} texts without trigger bytes");
+        assert!(opened_by.iter().all(|&n| n > 5), "windows opened by digits, @ and : alone: {opened_by:?}");
+        // A deny list is searched in every text.
+        let src = "id = \"p\"\nversion = \"1\"\n[[deny]]\nid = \"d\"\ntype = \"CODENAME\"\nterms = [\"Falcon\"]\n";
+        let policy = crate::policy::Policy::from_toml("p.toml", src).expect("policy");
+        let denying = crate::Scanner::builder().policy(&policy).build().expect("scanner");
+        assert!(super::may_open_windows(&denying.inner, b"no trigger here"));
+        assert!(!super::may_open_windows(inner, b"no trigger here"));
     }
 
     /// Opening `@` windows only after a byte an email can hold before its `@` finds what

@@ -41,6 +41,8 @@ pub(crate) struct Literals {
     keywords: Vec<Box<[u8]>>,
     /// The longest keyword's length.
     max_len: usize,
+    /// The bytes some keyword holds, as a 256-bit set.
+    bytes: [u64; 4],
     /// The tables of the AVX-512 VBMI pre-filter (built everywhere; used where the CPU has it).
     sieve: Sieve,
     /// The bucketed shift-or pre-filter of other x86-64 CPUs (built everywhere).
@@ -123,7 +125,11 @@ impl Literals {
         let sieve = Sieve::new(&kws);
         let fdr = Fdr::new(&kws);
         let max_len = kws.iter().map(|k| k.len()).max().unwrap_or(0);
-        Literals { filter, bucket_of, buckets, entries, keywords: kws, max_len, sieve, fdr }
+        let mut bytes = [0u64; 4];
+        for &b in kws.iter().flat_map(|k| k.iter()) {
+            bytes[usize::from(b >> 6)] |= 1 << (b & 63);
+        }
+        Literals { filter, bucket_of, buckets, entries, keywords: kws, max_len, bytes, sieve, fdr }
     }
 
     /// The keywords, in id order.
@@ -144,6 +150,12 @@ impl Literals {
         self.max_len
     }
 
+    /// Whether some keyword holds the byte `b`.
+    #[inline]
+    pub(crate) fn holds(&self, b: u8) -> bool {
+        self.bytes[usize::from(b >> 6)] >> (b & 63) & 1 != 0
+    }
+
     /// Calls `f(start, keyword id)` for every occurrence, in order of `start`.
     #[inline]
     pub(crate) fn for_each(&self, hay: &[u8], mut f: impl FnMut(usize, usize)) {
@@ -151,7 +163,11 @@ impl Literals {
             return;
         }
         #[cfg(target_arch = "x86_64")]
-        let from = if avx512::available() {
+        let from = if hay.len() < 17 {
+            // No pre-filter decides a position in so few bytes (a label's inner bytes in the
+            // re-scan): skip its set-up.
+            0
+        } else if avx512::available() {
             // The sieve passes a superset of the filter's positions: test those with the filter.
             avx512::scan(&self.sieve, hay, &mut |i| self.check(hay, i, &mut f))
         } else {

@@ -166,6 +166,8 @@ fn write_once(
 /// occurrences were found in this very text (same address and length).
 fn first_pass_hits(scratch: &mut Scratch, text: &str, scanned: bool) -> (bool, Vec<(usize, u32)>) {
     if scanned && scratch.kw_hits_of == (text.as_ptr() as usize, text.len()) {
+        // Taken: they no longer stand for this text in the scratch.
+        scratch.kw_hits_of = (0, 0);
         (true, std::mem::take(&mut scratch.kw_hits))
     } else {
         (false, Vec::new())
@@ -217,6 +219,11 @@ fn rescan(
             Some(f) => {
                 let lit = &inner.triggers.keywords.literals;
                 region_hits(lit, text.as_bytes(), (rs, re), &reps[i..j], &orig[i..j], f.hits, &mut hits);
+                if hits.is_empty() && !crate::engine::may_open_windows(inner, &text.as_bytes()[rs..re]) {
+                    // No keyword, and no byte another trigger needs: the scan would find
+                    // nothing (a prompt's regions, around its few replacements, mostly).
+                    continue;
+                }
                 crate::engine::scan_with_hits(inner, scratch, &text[rs..re], &hits)
             }
             None => crate::engine::scan(inner, scratch, &text[rs..re]),
@@ -285,6 +292,12 @@ fn region_hits(
     }
     let reach = lit.max_keyword_len().saturating_sub(1);
     for (k, &(ps, pe)) in reps.iter().enumerate() {
+        // A replacement that starts and ends with bytes no keyword holds (the brackets of our
+        // labels) holds every occurrence that overlaps it: only its inner bytes are searched.
+        if pe - ps >= 2 && !lit.holds(out[ps]) && !lit.holds(out[pe - 1]) {
+            lit.for_each(&out[ps + 1..pe - 1], |q, id| hits.push((ps + 1 + q - rs, id as u32)));
+            continue;
+        }
         let lo = rs.max(ps.saturating_sub(reach));
         let hi = re.min(pe + reach);
         // An occurrence that also overlaps the replacement before was found around that one.
@@ -464,8 +477,17 @@ mod tests {
                 }
                 out.extend_from_slice(&t[last..s]);
                 let at = out.len();
+                // Some replacements are bracketed, as our labels are: no keyword holds a
+                // bracket, so only their inner bytes are searched.
+                let bracketed = r.below(3) == 0;
+                if bracketed {
+                    out.push(b'[');
+                }
                 for _ in 0..[0, 1, 2, 3][r.below(4)] {
                     piece(&mut r, &mut out);
+                }
+                if bracketed {
+                    out.push(b']');
                 }
                 reps.push((at, out.len()));
                 orig.push((s, e));
