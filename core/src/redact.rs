@@ -143,7 +143,7 @@ fn write_once(
     }
     let base = out.len();
     out.reserve(text.len());
-    let mut reps = Vec::new();
+    let mut reps = Vec::with_capacity(cands.len());
     let mut last = 0;
     for c in cands {
         let rule = &inner.rules[c.rule as usize];
