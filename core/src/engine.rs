@@ -545,6 +545,11 @@ fn collect_windows_body(inner: &Inner, scratch: &mut Scratch, hay: &[u8], hits: 
 /// occurrences returns nothing.
 #[allow(unsafe_code)]
 pub(crate) fn may_open_windows(inner: &Inner, hay: &[u8]) -> bool {
+    // Each kind of trigger but keywords needs one of the bytes below: a new kind must be
+    // added here (this match stops compiling until it is).
+    let _ = |kind: Trigger| match kind {
+        Trigger::Keywords | Trigger::Digits | Trigger::Upper | Trigger::Dotted | Trigger::At | Trigger::HexColon => (),
+    };
     let t = &inner.triggers;
     if inner.policy.deny.is_some() {
         return true;
