@@ -176,7 +176,12 @@ fn screen_memoized<W: Walker>(
             } else if w.is_dead(sid) {
                 if k < MEMO_BYTES {
                     let mut bytes = [0u8; MEMO_BYTES];
-                    bytes[..=k].copy_from_slice(&hay[s..=s + k]);
+                    match hay.get(s..s + MEMO_BYTES) {
+                        // A copy of fixed size (no `memcpy` call): bytes past `k` are never
+                        // compared (`same_head` masks them).
+                        Some(w) => bytes.copy_from_slice(w),
+                        None => bytes[..=k].copy_from_slice(&hay[s..=s + k]),
+                    }
                     memo.entries[slot] = MemoEntry { bytes, len: (k + 1) as u8, prev, pids };
                 }
                 dead = true;
