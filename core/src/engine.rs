@@ -147,10 +147,18 @@ fn screen_memoized<W: Walker>(
         memo.entries = vec![MemoEntry::default(); MEMO_SLOTS];
     }
     let prev = s.checked_sub(1).map_or(256, |p| u16::from(hay[p]));
-    let mut head = [0u8; 4];
-    let n = (end - s).min(4);
-    head[..n].copy_from_slice(&hay[s..s + n]);
-    let key = u32::from_le_bytes(head) ^ (u32::from(prev) << 13);
+    // The first four bytes of the walk (fewer, zero-padded, near its end): one load where it
+    // has four, not a `memcpy` call of a variable length.
+    let head = match hay.get(s..s + 4).filter(|_| end - s >= 4) {
+        Some(&[a, b, c, d]) => u32::from_le_bytes([a, b, c, d]),
+        _ => {
+            let mut head = [0u8; 4];
+            let n = (end - s).min(4);
+            head[..n].copy_from_slice(&hay[s..s + n]);
+            u32::from_le_bytes(head)
+        }
+    };
+    let key = head ^ (u32::from(prev) << 13);
     let slot = (key.wrapping_mul(0x9E37_79B1) >> 26) as usize % MEMO_SLOTS;
     let e = &memo.entries[slot];
     let len = usize::from(e.len);
